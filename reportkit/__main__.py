@@ -1,0 +1,5 @@
+"""Allow `python -m reportkit`."""
+
+from reportkit.cli import main
+
+main()

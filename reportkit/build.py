@@ -1,0 +1,171 @@
+"""The pipeline, phase by phase: load → validate → select → render → parse → cite → write."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportkit import __version__
+from reportkit.anonymise import Anonymiser
+from reportkit.cite import resolve_citations
+from reportkit.context import anonymiser_for, report_context
+from reportkit.crossref import case_problems, library_problems
+from reportkit.document import (BlockQuote, Document, Heading, ListBlock, Metadata, Paragraph,
+                                Placeholder, Table)
+from reportkit.docx import write_docx
+from reportkit.errors import ReportkitError
+from reportkit.load.case import LoadedCase, load_case
+from reportkit.load.library import Library, load_library
+from reportkit.load.templates import TemplateSetDir, load_template_set
+from reportkit.parse import parse_markdown
+from reportkit.provenance import library_revision
+from reportkit.render import Markdown, Renderer
+from reportkit.select import select_sections
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a build reads, loaded and cross-checked."""
+
+    loaded: LoadedCase
+    library: Library
+    template_set: TemplateSetDir
+
+
+@dataclass
+class Report:
+    docx: bytes
+    document: Document
+    markdown: str
+    cited: list[str]
+    section_ids: list[str]
+    placeholders: list[Placeholder] = field(default_factory=list)
+
+
+class LibraryCache:
+    """Loads each country library once, for batch builds and checks."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._libraries: dict[str, Library] = {}
+        self._revisions: dict[str, str] = {}
+
+    def get(self, country: str) -> Library:
+        if country not in self._libraries:
+            library = load_library(self.root, country)
+            problems = library_problems(library)
+            if problems:
+                raise ReportkitError.from_problems(problems)
+            self._libraries[country] = library
+        return self._libraries[country]
+
+    def revision(self, country: str) -> str:
+        if country not in self._revisions:
+            library = self.get(country)
+            self._revisions[country] = f"{library.info.library_version} ({library_revision(library.country_dir)})"
+        return self._revisions[country]
+
+
+def load_inputs(case_path: Path, libraries: LibraryCache, template_dirs: list[Path]) -> Inputs:
+    loaded = load_case(case_path)
+    try:
+        library = libraries.get(loaded.case.country)
+    except ReportkitError as error:
+        if error.path and Path(error.path).name == "country.yaml" and "no country library" in str(error):
+            raise ReportkitError(error.problems[0].message, path=case_path,
+                                 line=loaded.line_of("country"), hint=error.problems[0].hint) from None
+        raise
+    try:
+        template_set = load_template_set(loaded.case.jurisdiction, template_dirs)
+    except ReportkitError as error:
+        if error.path is None:
+            raise ReportkitError(f"unknown jurisdiction: {error.problems[0].message}", path=case_path,
+                                 line=loaded.line_of("jurisdiction"), hint=error.problems[0].hint) from None
+        raise
+    problems = case_problems(loaded, library)
+    if problems:
+        raise ReportkitError.from_problems(problems)
+    return Inputs(loaded, library, template_set)
+
+
+def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = False) -> Report:
+    loaded, library, template_set = inputs.loaded, inputs.library, inputs.template_set
+    config = template_set.config
+    anonymiser = anonymiser_for(loaded, force=anonymise)
+    # Select.
+    sections = select_sections(library, loaded)
+    # Render: each section with the case's variables, then the report around them.
+    renderer = Renderer(template_set.path, config.date_format)
+    partial_context = report_context(loaded, library, libraries.revision(library.country), [],
+                                     anonymiser, template_set.name)
+    rendered = []
+    for section in sections:
+        trusted_body = section.path != loaded.path  # case-file overrides are not Jinja templates
+        body = (renderer.render_section(f"section:{section.id}", section.body, section.path,
+                                        section.body_line, partial_context)
+                if trusted_body else Markdown(section.body))
+        rendered.append({**section.meta.model_dump(), "body": body})
+    context = report_context(loaded, library, libraries.revision(library.country), rendered,
+                             anonymiser, template_set.name)
+    markdown = renderer.render_report(config.report, context)
+    # Parse, then turn citations into footnotes.
+    template_path = str(template_set.path / config.report)
+    blocks = parse_markdown(markdown, template_path, 0, renderer.literals.values)
+    document = Document(blocks, _metadata(loaded, library, config.language, anonymiser))
+    document, cited = resolve_citations(document, library.sources, config.date_format)
+    # Write.
+    data = write_docx(document, template_set.reference_docx, config.styles)
+    if anonymiser is not None:
+        _refuse_leaks(data, anonymiser)
+    return Report(data, document, markdown, cited, [section.id for section in sections],
+                  placeholders_in(document))
+
+
+def _metadata(loaded: LoadedCase, library: Library, language: str,
+              anonymiser: Anonymiser | None) -> Metadata:
+    case = loaded.case
+    return Metadata(
+        title=f"Country expert report: {library.info.name}",
+        author=loaded.expert.name,
+        subject=case.reference,
+        keywords=f"{library.info.name}; country expert report",
+        language=language,
+        created=case.report_date.isoformat(),
+        properties=(("CaseReference", case.reference), ("ReportkitVersion", __version__)),
+    )
+
+
+def _refuse_leaks(data: bytes, anonymiser: Anonymiser) -> None:
+    """A last check that no part of the zip still holds a protected name."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            leaks = anonymiser.leaks(archive.read(name).decode("utf-8", errors="ignore"))
+            if leaks:
+                raise ReportkitError(
+                    f"the anonymised report would still contain a protected name in {name}",
+                    hint="a template or section prints a name that is not scrubbed; nothing was written")
+
+
+def placeholders_in(document: Document) -> list[Placeholder]:
+    found: list[Placeholder] = []
+
+    def visit(block) -> None:
+        if isinstance(block, (Heading, Paragraph)):
+            found.extend(item for item in block.content if isinstance(item, Placeholder))
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                for inner in item:
+                    visit(inner)
+        elif isinstance(block, BlockQuote):
+            for inner in block.blocks:
+                visit(inner)
+        elif isinstance(block, Table):
+            for row in (block.header, *block.rows):
+                for cell in row:
+                    found.extend(item for item in cell if isinstance(item, Placeholder))
+
+    for block in document.blocks:
+        visit(block)
+    return found

@@ -1,0 +1,155 @@
+"""Citation stage: number the footnotes, write full and short references, list the sources."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from reportkit.document import (Block, BlockQuote, Citation, Document, Footnote, Heading, Inline,
+                                Link, ListBlock, NoteNumber, NoteReference, Paragraph, SourcesList,
+                                Table, Text)
+from reportkit.errors import Problem, ReportkitError
+from reportkit.models import CslDate, Source
+from reportkit.render import MONTHS
+
+# CSL types whose titles are quoted, with the container in italics; the rest are italic.
+_QUOTED_TYPES = {"article", "article-newspaper", "article-journal", "article-magazine", "webpage",
+                 "post", "post-weblog", "chapter", "entry", "entry-encyclopedia", "interview"}
+
+
+def format_date(date: CslDate | None, date_format: str) -> str:
+    if date is None:
+        return ""
+    if date.literal or date.raw:
+        return date.literal or date.raw or ""
+    parts = date.parts()
+    if len(parts) == 3:
+        return date_format.format(day=parts[2], month=MONTHS[parts[1] - 1], year=parts[0])
+    if len(parts) == 2:
+        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
+    return str(parts[0]) if parts else ""
+
+
+def creator(source: Source) -> str:
+    if source.author:
+        return ", ".join(name.display() for name in source.author)
+    return source.publisher or "Unknown author"
+
+
+def _title(source: Source, short: bool) -> list[Inline]:
+    title = (source.title_short if short and source.title_short else source.title) or "Untitled"
+    if source.type in _QUOTED_TYPES:
+        pieces: list[Inline] = [Text(f"‘{title}’")]
+        if source.container_title and not short:
+            pieces += [Text(", "), Text(source.container_title, italic=True)]
+        return pieces
+    return [Text(title, italic=True)]
+
+
+def full_reference(source: Source, date_format: str, locator: str = "") -> list[Inline]:
+    """Creator, *Title* (number, publisher, date), locator, <URL> accessed date."""
+    pieces: list[Inline] = [Text(f"{creator(source)}, "), *_title(source, short=False)]
+    details = [source.number or ""]
+    if source.publisher and source.author:
+        details.append(source.publisher)
+    details.append(format_date(source.issued, date_format) or "undated")
+    pieces.append(Text(" (" + ", ".join(part for part in details if part) + ")"))
+    if locator:
+        pieces.append(Text(f", {locator}"))
+    if source.URL:
+        pieces += [Text(", "), Link(source.URL, (Text(source.URL),))]
+        accessed = format_date(source.accessed, date_format)
+        if accessed:
+            pieces.append(Text(f" accessed {accessed}"))
+    elif source.DOI:
+        pieces += [Text(", "), Link(f"https://doi.org/{source.DOI}", (Text(f"doi:{source.DOI}"),))]
+    return pieces
+
+
+def short_reference(source: Source, first_note: int, locator: str) -> list[Inline]:
+    pieces: list[Inline] = [Text(f"{creator(source)}, "), *_title(source, short=True),
+                            Text(" (n "), NoteNumber(first_note), Text(")")]
+    if locator:
+        pieces.append(Text(f", {locator}"))
+    return pieces
+
+
+class _Citer:
+    def __init__(self, sources: dict[str, Source], date_format: str):
+        self.sources = sources
+        self.date_format = date_format
+        self.first_note: dict[str, int] = {}
+        self.footnotes: list[Footnote] = []
+        self.problems: list[Problem] = []
+
+    def note_for(self, citation: Citation) -> NoteReference:
+        number = len(self.footnotes) + 1
+        content: list[Inline] = []
+        for index, item in enumerate(citation.items):
+            source = self.sources.get(item.key)
+            if source is None:
+                origin = citation.origin
+                self.problems.append(Problem(
+                    f"unknown citation key '@{item.key}'", origin.path if origin else None,
+                    origin.line if origin else None,
+                    "add the source to the library's sources.json, or correct the key"))
+                continue
+            if index:
+                content.append(Text("; "))
+            if item.prefix:
+                content.append(Text(f"{item.prefix} "))
+            if item.key in self.first_note:
+                content += short_reference(source, self.first_note[item.key], item.locator)
+            else:
+                self.first_note[item.key] = number
+                content += full_reference(source, self.date_format, item.locator)
+        content.append(Text("."))
+        footnote = Footnote(number, tuple(content))
+        self.footnotes.append(footnote)
+        return NoteReference(footnote)
+
+    def inlines(self, content: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        result: list[Inline] = []
+        for item in content:
+            if isinstance(item, Citation):
+                # "text [@a]" puts the mark straight after the word, as a footnote mark sits.
+                if result and isinstance(result[-1], Text) and result[-1].text.endswith(" "):
+                    stripped = result[-1].text.rstrip()
+                    result[-1:] = [replace(result[-1], text=stripped)] if stripped else []
+                result.append(self.note_for(item))
+            elif isinstance(item, Link):
+                result.append(replace(item, content=self.inlines(item.content)))
+            else:
+                result.append(item)
+        return tuple(result)
+
+    def block(self, block: Block) -> Block:
+        if isinstance(block, (Paragraph, Heading)):
+            return replace(block, content=self.inlines(block.content))
+        if isinstance(block, ListBlock):
+            return replace(block, items=tuple(tuple(self.block(inner) for inner in item)
+                                              for item in block.items))
+        if isinstance(block, BlockQuote):
+            return replace(block, blocks=tuple(self.block(inner) for inner in block.blocks))
+        if isinstance(block, Table):
+            return replace(block, header=tuple(self.inlines(cell) for cell in block.header),
+                           rows=tuple(tuple(self.inlines(cell) for cell in row) for row in block.rows))
+        return block
+
+    def sources_list(self) -> SourcesList:
+        cited = [self.sources[key] for key in self.first_note]
+        cited.sort(key=lambda source: (creator(source).casefold(), (source.title or "").casefold()))
+        return SourcesList(tuple(tuple(full_reference(source, self.date_format) + [Text(".")])
+                                 for source in cited))
+
+
+def resolve_citations(document: Document, sources: dict[str, Source],
+                      date_format: str) -> tuple[Document, list[str]]:
+    """Replace each citation by a numbered footnote; return the document and the cited ids."""
+    citer = _Citer(sources, date_format)
+    blocks = [citer.block(block) for block in document.blocks]
+    if citer.problems:
+        raise ReportkitError.from_problems(citer.problems)
+    sources_list = citer.sources_list()
+    blocks = [sources_list if isinstance(block, SourcesList) else block for block in blocks]
+    return (replace(document, blocks=tuple(blocks), footnotes=tuple(citer.footnotes)),
+            list(citer.first_note))

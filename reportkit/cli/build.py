@@ -1,0 +1,73 @@
+"""`reportkit build` and `reportkit new`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from reportkit.cli.app import LibraryOption, TemplatesOption, app, fail, library_root
+
+@app.command()
+def build(
+    case: Annotated[Path, typer.Argument(help="The case file (YAML).")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="The .docx to write.")] = None,
+    library: LibraryOption = None,
+    templates: TemplatesOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing output file.")] = False,
+    anonymise: Annotated[bool, typer.Option("--anonymise", help="Use initials, whatever the case says.")] = False,
+    final: Annotated[bool, typer.Option("--final", help="Refuse to write while placeholders remain.")] = False,
+) -> None:
+    """Build a report from a case file."""
+    from reportkit.build import LibraryCache, build_report, load_inputs
+    from reportkit.errors import ReportkitError
+    from reportkit.output import refuse_existing, write_atomically
+    from reportkit.paths import template_search_path
+
+    target = output or case.with_suffix(".docx")
+    try:
+        refuse_existing(target, force)
+        libraries = LibraryCache(library_root(library))
+        inputs = load_inputs(case, libraries, template_search_path(templates))
+        report = build_report(inputs, libraries, anonymise=anonymise)
+        if final and report.placeholders:
+            lines = "\n".join(f"  {item.origin}: {item.text}" for item in report.placeholders)
+            raise ReportkitError(f"{len(report.placeholders)} placeholder(s) remain; --final "
+                                 f"writes only a finished report:\n{lines}", path=case,
+                                 hint="answer each question in the case file, then build again")
+        write_atomically(target, report.docx, force)
+    except ReportkitError as error:
+        fail(error)
+    typer.echo(f"wrote {target} ({len(report.section_ids)} sections, {len(report.cited)} sources, "
+               f"{len(report.document.footnotes)} footnotes)")
+    if report.placeholders:
+        typer.echo(f"note: {len(report.placeholders)} placeholder(s) for the expert to complete",
+                   err=True)
+
+
+
+@app.command()
+def new(
+    case: Annotated[Path, typer.Argument(help="The case file to create.")],
+    country: Annotated[str, typer.Option("--country", help="Country library, e.g. peru.")],
+    profile: Annotated[list[str], typer.Option("--profile", help="Applicant profile (repeatable).")],
+    jurisdiction: Annotated[str, typer.Option("--jurisdiction", help="Template set: uk or us.")],
+    library: LibraryOption = None,
+    templates: TemplatesOption = None,
+) -> None:
+    """Write a commented case file to fill in. Never overwrites a file."""
+    from reportkit.errors import ReportkitError
+    from reportkit.output import write_atomically
+    from reportkit.paths import template_search_path
+    from reportkit.scaffold import new_case_text
+
+    try:
+        text = new_case_text(case, country, profile, jurisdiction, library_root(library),
+                             template_search_path(templates))
+        write_atomically(case, text.encode("utf-8"), force=False)
+    except ReportkitError as error:
+        fail(error)
+    typer.echo(f"wrote {case}; fill it in, then run: reportkit check {case}")
+
+

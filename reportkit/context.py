@@ -1,0 +1,91 @@
+"""What templates and sections see: the case (anonymised if asked), library facts, sections."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from reportkit.anonymise import Anonymiser, initials
+from reportkit.load.case import LoadedCase
+from reportkit.load.library import Library
+from reportkit.render import Markdown
+from reportkit.select import serves
+
+PRONOUNS = {"she": {"subject": "she", "object": "her", "possessive": "her"},
+            "he": {"subject": "he", "object": "him", "possessive": "his"},
+            "they": {"subject": "they", "object": "them", "possessive": "their"}}
+_GENDER_PRONOUN = {"female": "she", "woman": "she", "f": "she", "male": "he", "man": "he", "m": "he"}
+
+
+def anonymiser_for(loaded: LoadedCase, force: bool = False) -> Anonymiser | None:
+    case = loaded.case
+    if not (case.anonymise or force):
+        return None
+    return Anonymiser([case.applicant.name, *case.protected_names])
+
+
+def _scrub(value: Any, anonymiser: Anonymiser) -> Any:
+    if isinstance(value, str):
+        return anonymiser.scrub(value)
+    if isinstance(value, dict):
+        return {key: _scrub(item, anonymiser) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub(item, anonymiser) for item in value]
+    return value
+
+
+def case_context(loaded: LoadedCase, anonymiser: Anonymiser | None) -> dict[str, Any]:
+    """The case as plain data for templates and sections."""
+    case = loaded.case.model_dump(exclude={"expert"})
+    applicant = case["applicant"]
+    pronoun = applicant["pronoun"] or _GENDER_PRONOUN.get((applicant["gender"] or "").lower(), "they")
+    applicant["pronoun"] = PRONOUNS[pronoun]
+    if anonymiser is not None:
+        protected_initials = initials(applicant["name"])
+        case = _scrub(case, anonymiser)
+        case["applicant"]["name"] = protected_initials
+        case["protected_names"] = []
+    case["applicant"]["initials"] = initials(loaded.case.applicant.name)
+    case["anonymised"] = anonymiser is not None
+    return case
+
+
+def chronology_rows(library: Library, case: dict[str, Any], profiles: set[str]) -> list[dict]:
+    """Country events from the library and the applicant's events, merged and sorted by date."""
+    rows = []
+    for item in library.chronology:
+        if serves(item.entry.profiles, profiles):
+            rows.append({"date": item.entry.date, "sort": item.entry.date, "source": "country",
+                         "place": "", "text": Markdown(item.entry.text)})
+    for event in case["applicant"]["events"]:
+        rows.append({"date": event["date"].isoformat(), "sort": event["date"].isoformat(),
+                     "source": "applicant", "place": event["place"], "text": event["description"]})
+    return sorted(rows, key=lambda row: (row["sort"], row["source"] != "country"))
+
+
+def library_context(library: Library, library_version: str) -> dict[str, Any]:
+    return {"name": library.info.name, "country": library.country,
+            "iso_code": library.info.iso_code, "version": library_version}
+
+
+def report_context(loaded: LoadedCase, library: Library, library_version: str,
+                   sections: list[dict[str, Any]], anonymiser: Anonymiser | None,
+                   template_name: str) -> dict[str, Any]:
+    case = case_context(loaded, anonymiser)
+    profiles = loaded.case.applicant.profiles
+    cutoff = loaded.case.information_cutoff or loaded.case.report_date
+    return {
+        "case": case,
+        "applicant": case["applicant"],
+        "instructions": case["instructions"],
+        "expert": loaded.expert.model_dump(),
+        "library": library_context(library, library_version),
+        "profiles": [{"id": profile, **library.profiles[profile].model_dump()} for profile in profiles],
+        "sections": sections,
+        "parts": {part: [s for s in sections if s["part"] == part]
+                  for part in dict.fromkeys(s["part"] for s in sections)},
+        "chronology": chronology_rows(library, case, set(profiles)),
+        "information_cutoff": cutoff,
+        "template_set": template_name,
+        "generated_on": dt.date.isoformat(loaded.case.report_date),
+    }

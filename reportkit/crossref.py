@@ -1,0 +1,84 @@
+"""Cross-reference checks: a case against its library and template sets, a library against itself."""
+
+from __future__ import annotations
+
+import difflib
+
+from reportkit.errors import Problem
+from reportkit.load.case import LoadedCase
+from reportkit.load.library import Library
+from reportkit.parse import citations_in, parse_markdown
+from reportkit.select import ALL_PROFILES
+from reportkit.validate import unknown_name_problem
+
+
+def library_problems(library: Library) -> list[Problem]:
+    """Unknown profiles and unknown citation keys anywhere in the library."""
+    problems = []
+    known_profiles = set(library.profiles)
+    for profile in library.info.profiles:
+        if profile not in known_profiles:
+            problems.append(Problem(f"country.yaml lists the profile '{profile}', which "
+                                    f"profiles.yaml does not define",
+                                    library.country_dir / "country.yaml", None,
+                                    f"define it in {library.root / 'profiles.yaml'}"))
+    for section in library.sections.values():
+        for profile in section.meta.profiles:
+            if profile != ALL_PROFILES and profile not in library.info.profiles:
+                problems.append(Problem(
+                    f"section '{section.id}' is for the profile '{profile}', which this library "
+                    f"does not cover", section.path, None,
+                    f"profiles here: {', '.join(library.info.profiles)}, or 'all'"))
+        problems.extend(citation_problems(library, section.body, str(section.path), section.body_line))
+    for item in library.chronology:
+        problems.extend(citation_problems(library, item.entry.text, str(item.path), item.line))
+    return problems
+
+
+def citation_problems(library: Library, markdown: str, path: str, first_line: int) -> list[Problem]:
+    problems = []
+    blocks = parse_markdown(markdown, path, first_line - 1)
+    for citation in citations_in(blocks):
+        for item in citation.items:
+            if item.key not in library.sources:
+                line = citation.origin.line if citation.origin else None
+                problems.append(unknown_key_problem(item.key, library, path, line))
+    return problems
+
+
+def unknown_key_problem(key: str, library: Library, path: str, line: int | None) -> Problem:
+    close = difflib.get_close_matches(key, list(library.sources), n=1)
+    hint = f"did you mean '@{close[0]}'?" if close else \
+        f"add a record with this id to {library.sources_path}"
+    return Problem(f"unknown citation key '@{key}'", path, line, hint)
+
+
+def case_problems(loaded: LoadedCase, library: Library) -> list[Problem]:
+    """Profiles and section overrides in the case that the library does not know."""
+    case, document = loaded.case, loaded.document
+    problems = []
+    for index, profile in enumerate(case.applicant.profiles):
+        if profile not in library.info.profiles:
+            problems.append(unknown_name_problem("profile", profile, library.info.profiles,
+                                                 document, ("applicant", "profiles", index)))
+    known_sections = list(library.sections)
+    overrides = case.sections
+    for field in ("include", "exclude"):
+        for index, section_id in enumerate(getattr(overrides, field)):
+            if section_id not in library.sections:
+                problems.append(unknown_name_problem("section", section_id, known_sections,
+                                                     document, ("sections", field, index)))
+    for index, replacement in enumerate(overrides.replace):
+        if replacement.id not in library.sections:
+            problems.append(unknown_name_problem("section", replacement.id, known_sections,
+                                                 document, ("sections", "replace", index, "id")))
+        problems.extend(citation_problems(library, replacement.body, str(loaded.path),
+                                          loaded.line_of("sections", "replace", index, "body")))
+    for index, extra in enumerate(overrides.extra):
+        if extra.id in library.sections:
+            problems.append(Problem(f"the extra section id '{extra.id}' is already a library section",
+                                    document.path, document.line_of(("sections", "extra", index, "id")),
+                                    "use sections.replace to stand in for a library section"))
+        problems.extend(citation_problems(library, extra.body, str(loaded.path),
+                                          loaded.line_of("sections", "extra", index, "body")))
+    return problems

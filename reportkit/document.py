@@ -1,0 +1,157 @@
+"""The document model in the middle: what a report says, with no case files and no OOXML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a piece of the document came from, for error messages."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+# ---------------------------------------------------------------- inlines
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    pass
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    content: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """Text the expert must still write, e.g. `[EXPERT TO COMPLETE: answer to question 1]`."""
+
+    text: str
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True)
+class CiteItem:
+    key: str
+    locator: str = ""
+    prefix: str = ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    items: tuple[CiteItem, ...]
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True)
+class NoteNumber:
+    """The number of an earlier footnote, as in "(n 3)"; kept live as a cross-reference."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class Footnote:
+    number: int
+    content: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class NoteReference:
+    """The reference mark in the text; the citation stage turns each Citation into one."""
+
+    note: Footnote
+
+
+Inline = Text | LineBreak | Link | Placeholder | Citation | NoteReference | NoteNumber
+
+
+# ---------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    content: tuple[Inline, ...]
+    numbered: bool = True
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    content: tuple[Inline, ...]
+    style: str | None = None  # a style's display name; None means the template's default
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    ordered: bool
+    items: tuple[tuple["Block", ...], ...]
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class BlockQuote:
+    blocks: tuple["Block", ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[tuple[Inline, ...], ...]
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+@dataclass(frozen=True)
+class TableOfContents:
+    title: str = "Contents"
+    depth: int = 2
+
+
+@dataclass(frozen=True)
+class SourcesList:
+    """Where the list of cited sources goes; the citation stage fills `entries`."""
+
+    entries: tuple[tuple[Inline, ...], ...] = ()
+
+
+Block = Heading | Paragraph | ListBlock | BlockQuote | Table | PageBreak | TableOfContents | SourcesList
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    author: str
+    subject: str = ""
+    keywords: str = ""
+    language: str = "en-GB"
+    created: str = ""  # ISO date
+    properties: tuple[tuple[str, str], ...] = ()  # custom document properties, e.g. the reference
+
+
+@dataclass(frozen=True)
+class Document:
+    blocks: tuple[Block, ...]
+    metadata: Metadata
+    footnotes: tuple[Footnote, ...] = field(default=())

@@ -1,0 +1,1 @@
+"""Load stage: read case files, expert files and country libraries, keeping line numbers."""

@@ -1,0 +1,204 @@
+"""Load a country library: country.yaml, profiles.yaml, sources.json, sections/*.md, chronology."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from reportkit.errors import Problem, ReportkitError
+from reportkit.load.yaml_file import YamlDocument, load_yaml, parse_yaml, read_text
+from reportkit.models import ChronologyEntry, CountryInfo, Profile, SectionMeta, Source
+from reportkit.validate import problems_from_validation, validate_document
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A library section: front matter plus a Markdown/Jinja body that starts at `body_line`."""
+
+    meta: SectionMeta
+    body: str
+    path: Path
+    body_line: int
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+@dataclass(frozen=True)
+class ChronologyItem:
+    entry: ChronologyEntry
+    path: Path
+    line: int
+
+
+@dataclass(frozen=True)
+class Library:
+    root: Path
+    country: str
+    info: CountryInfo
+    profiles: dict[str, Profile]
+    sources: dict[str, Source]
+    source_lines: dict[str, int]
+    sources_path: Path
+    sections: dict[str, Section]
+    chronology: list[ChronologyItem] = field(default_factory=list)
+
+    @property
+    def country_dir(self) -> Path:
+        return self.root / self.country
+
+
+def available_countries(root: Path) -> list[str]:
+    if not root.is_dir():
+        return []
+    return sorted(child.name for child in root.iterdir() if (child / "country.yaml").is_file())
+
+
+def load_profiles(root: Path) -> dict[str, Profile]:
+    path = root / "profiles.yaml"
+    document = load_yaml(path)
+    if not isinstance(document.data, dict):
+        raise ReportkitError("expected a mapping of profile ids to definitions", path=path, line=1)
+    profiles = {}
+    problems = []
+    for profile_id, value in document.data.items():
+        try:
+            profiles[profile_id] = validate_document(Profile, document, value, (profile_id,))
+        except ReportkitError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise ReportkitError.from_problems(problems)
+    return profiles
+
+
+def load_sources(path: Path) -> tuple[dict[str, Source], dict[str, int]]:
+    text = read_text(path)
+    try:
+        records = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ReportkitError(f"invalid JSON: {error.msg}", path=path, line=error.lineno,
+                             hint="a CSL-JSON file is a list of records: [ {...}, {...} ]") from None
+    if not isinstance(records, list):
+        raise ReportkitError("expected a CSL-JSON list of records", path=path, line=1)
+    lines = _record_lines(text)
+    sources: dict[str, Source] = {}
+    source_lines: dict[str, int] = {}
+    problems = []
+    for index, record in enumerate(records):
+        line = lines[index] if index < len(lines) else 1
+        try:
+            source = Source.model_validate(record)
+        except ValidationError as error:
+            document = YamlDocument(path, record, {}, line)
+            problems.extend(problems_from_validation(error, document, Source))
+            continue
+        if source.id in sources:
+            problems.append(Problem(f"duplicate source id '{source.id}'", path, line,
+                                    f"first defined at line {source_lines[source.id]}"))
+            continue
+        sources[source.id] = source
+        source_lines[source.id] = line
+    if problems:
+        raise ReportkitError.from_problems(problems)
+    return sources, source_lines
+
+
+def _record_lines(text: str) -> list[int]:
+    """The line on which each top-level record of a JSON list opens."""
+    lines, depth, line, in_string, escaped = [], 0, 1, False, False
+    for char in text:
+        if char == "\n":
+            line += 1
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            continue
+        if char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth == 2:
+                lines.append(line)
+        elif char in "]}":
+            depth -= 1
+    return lines
+
+
+def split_front_matter(text: str, path: Path) -> tuple[YamlDocument, str, int]:
+    """Return the front matter, the body and the (1-based) line on which the body starts."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        raise ReportkitError("missing YAML front matter", path=path, line=1,
+                             hint="start the file with a '---' line, the fields, then '---'")
+    front = parse_yaml(match.group(1), path, line_offset=1)
+    body_line = text.count("\n", 0, match.end()) + 1
+    return front, text[match.end():], body_line
+
+
+def load_section(path: Path) -> Section:
+    front, body, body_line = split_front_matter(read_text(path), path)
+    meta = validate_document(SectionMeta, front)
+    return Section(meta, body, path, body_line)
+
+
+def load_chronology(path: Path) -> list[ChronologyItem]:
+    if not path.is_file():
+        return []
+    document = load_yaml(path)
+    if document.data is None:
+        return []
+    if not isinstance(document.data, list):
+        raise ReportkitError("expected a list of dated events", path=path, line=1)
+    items, problems = [], []
+    for index, value in enumerate(document.data):
+        try:
+            entry = validate_document(ChronologyEntry, document, value, (index,))
+            items.append(ChronologyItem(entry, path, document.line_of((index,))))
+        except ReportkitError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise ReportkitError.from_problems(problems)
+    return items
+
+
+def load_library(root: Path, country: str) -> Library:
+    """Load and check the shape of one country's library. Cross-references are checked later."""
+    country_dir = root / country
+    if not (country_dir / "country.yaml").is_file():
+        known = available_countries(root)
+        raise ReportkitError(
+            f"no country library '{country}' in {root}", path=country_dir / "country.yaml",
+            hint=f"available: {', '.join(known)}" if known else "pass --library DIR")
+    info = validate_document(CountryInfo, load_yaml(country_dir / "country.yaml"))
+    profiles = load_profiles(root)
+    sources_path = country_dir / "sources.json"
+    sources, source_lines = load_sources(sources_path) if sources_path.is_file() else ({}, {})
+    sections: dict[str, Section] = {}
+    problems = []
+    for path in sorted((country_dir / "sections").glob("*.md")):
+        try:
+            section = load_section(path)
+        except ReportkitError as error:
+            problems.extend(error.problems)
+            continue
+        if section.id in sections:
+            problems.append(Problem(f"duplicate section id '{section.id}'", path, 2,
+                                    f"also used by {sections[section.id].path.name}"))
+            continue
+        sections[section.id] = section
+    chronology = load_chronology(country_dir / "chronology.yaml")
+    if problems:
+        raise ReportkitError.from_problems(problems)
+    return Library(root, country, info, profiles, sources, source_lines, sources_path,
+                   sections, chronology)

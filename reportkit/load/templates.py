@@ -1,0 +1,47 @@
+"""Find a template set by name: user folders first, then the bundled sets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportkit.errors import ReportkitError
+from reportkit.load.yaml_file import load_yaml
+from reportkit.models import TemplateSet
+from reportkit.validate import validate_document
+
+
+@dataclass(frozen=True)
+class TemplateSetDir:
+    name: str
+    path: Path
+    config: TemplateSet
+
+    @property
+    def reference_docx(self) -> Path:
+        return self.path / "reference.docx"
+
+
+def available_template_sets(search_path: list[Path]) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for folder in search_path:
+        if not folder.is_dir():
+            continue
+        for child in sorted(folder.iterdir()):
+            if (child / "template.yaml").is_file():
+                found.setdefault(child.name, child)
+    return found
+
+
+def load_template_set(name: str, search_path: list[Path]) -> TemplateSetDir:
+    found = available_template_sets(search_path)
+    if name not in found:
+        raise ReportkitError(
+            f"no template set '{name}'",
+            hint=f"available: {', '.join(sorted(found))}" if found else "pass --templates DIR")
+    path = found[name]
+    config = validate_document(TemplateSet, load_yaml(path / "template.yaml"))
+    if not (path / config.report).is_file():
+        raise ReportkitError(f"the report template '{config.report}' is missing",
+                             path=path / "template.yaml")
+    return TemplateSetDir(name, path, config)

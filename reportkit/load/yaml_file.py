@@ -1,0 +1,153 @@
+"""Read YAML with a line number for every key and list item, refusing hostile documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
+
+from reportkit.errors import ReportkitError
+
+MAX_DEPTH = 50
+MAX_BYTES = 5_000_000
+
+Location = tuple[str | int, ...]
+
+
+class _TextDatesConstructor(RoundTripConstructor):
+    """Leave dates as text so that pydantic validates them and reports the field."""
+
+
+_TextDatesConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """Plain data (dicts, lists, str, int, bool, None) and where each part came from."""
+
+    path: Path
+    data: Any
+    lines: dict[Location, int] = field(default_factory=dict)
+    first_line: int = 1
+
+    def line_of(self, location: Location) -> int:
+        """The line of the deepest known part of `location` (1-based)."""
+        location = tuple(location)
+        while location:
+            if location in self.lines:
+                return self.lines[location]
+            location = location[:-1]
+        return self.first_line
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Constructor = _TextDatesConstructor
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _refuse_hostile(text: str, path: Path, line_offset: int) -> None:
+    """Aliases can multiply a small file into gigabytes; deep nesting exhausts the stack."""
+    depth = 0
+    try:
+        for event in _yaml().parse(text):
+            if isinstance(event, AliasEvent):
+                raise ReportkitError(
+                    "YAML aliases (*name) are not allowed",
+                    path=path, line=event.start_mark.line + 1 + line_offset,
+                    hint="write the value out in full instead of referring to an anchor",
+                )
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise ReportkitError(
+                        f"the YAML is nested more than {MAX_DEPTH} levels deep",
+                        path=path, line=event.start_mark.line + 1 + line_offset,
+                    )
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except MarkedYAMLError as error:
+        raise _yaml_error(error, path, line_offset) from None
+    except YAMLError as error:
+        raise ReportkitError(f"invalid YAML: {error}", path=path) from None
+
+
+def _yaml_error(error: MarkedYAMLError, path: Path, line_offset: int) -> ReportkitError:
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 + line_offset if mark is not None else None
+    problem = error.problem or error.context or "invalid YAML"
+    return ReportkitError(
+        f"invalid YAML: {problem}", path=path, line=line,
+        hint="check the indentation and quoting on this line and the one before it",
+    )
+
+
+def _plain(node: Any, location: Location, lines: dict[Location, int], offset: int) -> Any:
+    if isinstance(node, CommentedMap):
+        result = {}
+        for key, value in node.items():
+            key_text = key if isinstance(key, str) else str(key)
+            try:
+                line, _column = node.lc.key(key)
+                lines[location + (key_text,)] = line + 1 + offset
+            except (KeyError, TypeError):
+                pass
+            result[key_text] = _plain(value, location + (key_text,), lines, offset)
+        return result
+    if isinstance(node, CommentedSeq):
+        result = []
+        for index, value in enumerate(node):
+            try:
+                line, _column = node.lc.item(index)
+                lines[location + (index,)] = line + 1 + offset
+            except (KeyError, TypeError, IndexError):
+                pass
+            result.append(_plain(value, location + (index,), lines, offset))
+        return result
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, float) and not isinstance(node, bool):
+        return float(node)
+    return node
+
+
+def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
+    """Parse YAML text that sits at `line_offset` lines into `path`."""
+    if len(text) > MAX_BYTES:
+        raise ReportkitError(f"the file is larger than {MAX_BYTES // 1_000_000} MB", path=path)
+    _refuse_hostile(text, path, line_offset)
+    try:
+        data = _yaml().load(text)
+    except MarkedYAMLError as error:
+        raise _yaml_error(error, path, line_offset) from None
+    except (YAMLError, ValueError) as error:
+        raise ReportkitError(f"invalid YAML: {error}", path=path) from None
+    lines: dict[Location, int] = {}
+    return YamlDocument(path, _plain(data, (), lines, line_offset), lines, line_offset + 1)
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ReportkitError("file not found", path=path) from None
+    except IsADirectoryError:
+        raise ReportkitError("is a folder, not a file", path=path) from None
+    except UnicodeDecodeError as error:
+        raise ReportkitError(f"not UTF-8 text (byte {error.start})", path=path,
+                             hint="save the file as UTF-8") from None
+    except OSError as error:
+        raise ReportkitError(f"cannot read the file: {error.strerror}", path=path) from None
+
+
+def load_yaml(path: Path) -> YamlDocument:
+    return parse_yaml(read_text(path), path)

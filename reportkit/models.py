@@ -1,0 +1,223 @@
+"""Validated shapes of case files, experts and country libraries (pydantic)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+# Characters an XML 1.0 document (and so a DOCX) cannot hold. The one rule: they are rejected
+# with a message that names the field, never silently dropped.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_safe(value: str) -> str:
+    match = _XML_ILLEGAL.search(value)
+    if match:
+        raise ValueError(
+            f"contains the control character U+{ord(match.group()):04X} at position "
+            f"{match.start() + 1}, which a Word document cannot hold"
+        )
+    return value
+
+
+Text = Annotated[str, AfterValidator(_xml_safe)]
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=100)]
+PartialDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+# ---------------------------------------------------------------- case file
+
+
+class Question(Strict):
+    text: Text = Field(min_length=1)
+    answer: Text = ""
+
+
+class Instructions(Strict):
+    instructed_by: Text = Field(min_length=1)
+    date: dt.date
+    documents: list[Text] = []
+    questions: list[Question] = []
+
+
+class Event(Strict):
+    date: dt.date
+    place: Text = ""
+    description: Text = Field(min_length=1)
+
+
+class Applicant(Strict):
+    name: Text = Field(min_length=1)
+    gender: Text | None = None
+    pronoun: Literal["she", "he", "they"] | None = None
+    date_of_birth: dt.date | None = None
+    ethnicity: Text | None = None
+    nationality: Text | None = None
+    home_region: Text | None = None
+    languages: list[Text] = []
+    profiles: list[Identifier] = Field(min_length=1)
+    account: Text = ""
+    events: list[Event] = []
+
+
+class Expert(Strict):
+    name: Text = Field(min_length=1)
+    title: Text = ""
+    qualifications: list[Text] = []
+    languages: list[Text] = []
+    expertise: Text = ""
+    publications: list[Text] = []
+    cv_annex: Text | None = None
+    address: Text | None = None
+    fictional: bool = False
+
+
+class SectionReplacement(Strict):
+    id: Identifier
+    body: Text
+    title: Text | None = None
+
+
+class ExtraSection(Strict):
+    id: Identifier
+    title: Text = Field(min_length=1)
+    body: Text
+    part: Identifier = "profile"
+    order: int = 1000
+
+
+class SectionOverrides(Strict):
+    include: list[Identifier] = []
+    exclude: list[Identifier] = []
+    replace: list[SectionReplacement] = []
+    extra: list[ExtraSection] = []
+
+
+class Case(Strict):
+    reference: Text = Field(min_length=1)
+    jurisdiction: Identifier
+    country: Identifier
+    report_date: dt.date
+    information_cutoff: dt.date | None = None
+    anonymise: bool = False
+    protected_names: list[Text] = []
+    permission_to_exceed_page_limit: bool = False
+    signed_within_united_states: bool = True
+    instructions: Instructions
+    expert: Expert | Text
+    applicant: Applicant
+    sections: SectionOverrides = SectionOverrides()
+    fictional: bool = False
+
+    @field_validator("report_date", "information_cutoff")
+    @classmethod
+    def _plausible_year(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and not 1900 <= value.year <= 2200:
+            raise ValueError(f"year {value.year} is not a plausible report date")
+        return value
+
+
+# ---------------------------------------------------------------- country library
+
+
+class Profile(Strict):
+    title: Text
+    description: Text = ""
+
+
+class CountryInfo(Strict):
+    name: Text
+    iso_code: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+    library_version: Text = "unversioned"
+    profiles: list[Identifier] = Field(min_length=1)
+
+
+class CslName(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+    family: Text | None = None
+    given: Text | None = None
+    literal: Text | None = None
+
+    def display(self) -> str:
+        if self.literal:
+            return self.literal
+        return " ".join(part for part in (self.given, self.family) if part)
+
+
+class CslDate(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+    date_parts: list[list[int | str]] | None = Field(default=None, alias="date-parts")
+    literal: Text | None = None
+    raw: Text | None = None
+
+    def parts(self) -> tuple[int, ...]:
+        if not self.date_parts or not self.date_parts[0]:
+            return ()
+        return tuple(int(part) for part in self.date_parts[0][:3])
+
+    @field_validator("date_parts")
+    @classmethod
+    def _real_date(cls, value):
+        if value and value[0]:
+            parts = [int(part) for part in value[0][:3]]
+            if len(parts) >= 2 and not 1 <= parts[1] <= 12:
+                raise ValueError(f"month {parts[1]} is not between 1 and 12")
+            if len(parts) == 3:
+                dt.date(*parts)  # raises ValueError for 31 February
+        return value
+
+
+class Source(BaseModel):
+    """A CSL-JSON record, as Zotero exports it. Unknown CSL fields are kept."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
+    type: Text = "document"
+    title: Text | None = None
+    title_short: Text | None = Field(default=None, alias="title-short")
+    author: list[CslName] = []
+    publisher: Text | None = None
+    container_title: Text | None = Field(default=None, alias="container-title")
+    issued: CslDate | None = None
+    accessed: CslDate | None = None
+    URL: Text | None = None
+    DOI: Text | None = None
+    language: Text | None = None
+    number: Text | None = None
+    note: Text | None = None
+
+
+class SectionMeta(Strict):
+    id: Identifier
+    title: Text = Field(min_length=1)
+    part: Identifier = "profile"
+    order: int = 100
+    profiles: list[Identifier] = Field(min_length=1)
+    topics: list[Identifier] = []
+    last_reviewed: dt.date
+
+
+class ChronologyEntry(Strict):
+    date: PartialDate
+    text: Text = Field(min_length=1)
+    profiles: list[Identifier] = ["all"]
+
+
+class TemplateSet(Strict):
+    """`template.yaml` of a template set."""
+
+    name: Text
+    description: Text = ""
+    report: Text = "report.md.j2"
+    language: Text = "en-GB"
+    date_format: Text = "{day} {month} {year}"
+    styles: dict[Identifier, Text]
+    page_limit: int | None = None
+    page: dict[str, Any] = {}

@@ -1,0 +1,105 @@
+"""markdown-it-py rules for reportkit's extensions: citations, placeholders, fenced divs."""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from mdit_py_plugins.container import container_plugin
+
+# pandoc citation syntax: [@key], [@key, p. 12], [see @a; @b, fn 3]
+_KEY = r"[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*"
+_ITEM = re.compile(rf"^\s*(?P<prefix>[^@;\]]*?)\s*-?@(?P<key>{_KEY})(?P<rest>[^;]*)$")
+PLACEHOLDER_PREFIX = "[EXPERT TO COMPLETE"
+
+
+def _strip_key(key: str) -> tuple[str, str]:
+    """pandoc drops trailing punctuation from a key: '@doe99.' is the key 'doe99'."""
+    stripped = key.rstrip(".:,;?")
+    return stripped, key[len(stripped):]
+
+
+def parse_citation_body(body: str) -> list[dict] | None:
+    items = []
+    for part in body.split(";"):
+        match = _ITEM.match(part)
+        if not match:
+            return None
+        key, trailing = _strip_key(match.group("key"))
+        locator = (trailing + match.group("rest")).strip().lstrip(",").strip()
+        items.append({"key": key, "locator": locator, "prefix": match.group("prefix").strip()})
+    return items
+
+
+def _bracket_end(src: str, start: int, end: int) -> int:
+    """Index of the ']' that closes the '[' at `start`, or -1 (no nesting allowed)."""
+    position = start + 1
+    while position < end:
+        char = src[position]
+        if char == "\\":
+            position += 2
+            continue
+        if char == "[":
+            return -1
+        if char == "]":
+            return position
+        position += 1
+    return -1
+
+
+def citation_rule(state: StateInline, silent: bool) -> bool:
+    if state.src[state.pos] != "[":
+        return False
+    close = _bracket_end(state.src, state.pos, state.posMax)
+    if close < 0:
+        return False
+    body = state.src[state.pos + 1:close]
+    if "@" not in body or (close + 1 < state.posMax and state.src[close + 1] in "(["):
+        return False
+    items = parse_citation_body(body)
+    if items is None:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"items": items}
+        token.content = body
+    state.pos = close + 1
+    return True
+
+
+def placeholder_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith(PLACEHOLDER_PREFIX, state.pos):
+        return False
+    close = _bracket_end(state.src, state.pos, state.posMax)
+    if close < 0:
+        return False
+    if not silent:
+        token = state.push("placeholder", "", 0)
+        token.content = state.src[state.pos:close + 1]
+    state.pos = close + 1
+    return True
+
+
+def make_parser() -> MarkdownIt:
+    """CommonMark, no raw HTML, plus tables, fenced divs, citations and placeholders."""
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table")
+    container_plugin(parser, "div", validate=lambda params, *args: params.strip().startswith("{"))
+    parser.inline.ruler.before("link", "placeholder", placeholder_rule)
+    parser.inline.ruler.before("link", "citation", citation_rule)
+    return parser
+
+
+_ATTRIBUTE = re.compile(r'\.(?P<cls>[\w-]+)|(?P<key>[\w-]+)="(?P<value>[^"]*)"')
+
+
+def parse_div_attributes(info: str) -> tuple[set[str], dict[str, str]]:
+    """`{.toc}` or `{custom-style="Declaration"}` into classes and key/values."""
+    inner = info.strip().removeprefix("{").removesuffix("}")
+    classes, values = set(), {}
+    for match in _ATTRIBUTE.finditer(inner):
+        if match.group("cls"):
+            classes.add(match.group("cls"))
+        else:
+            values[match.group("key")] = match.group("value")
+    return classes, values

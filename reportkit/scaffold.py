@@ -1,0 +1,36 @@
+"""Write a new, commented case file from the bundled skeleton."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from string import Template
+
+from reportkit.errors import ReportkitError
+from reportkit.load.library import available_countries, load_library
+from reportkit.load.templates import available_template_sets
+
+SKELETON = Path(__file__).parent / "data" / "new-case.yaml"
+
+
+def new_case_text(case: Path, country: str, profiles: list[str], jurisdiction: str,
+                  library_root: Path, template_dirs: list[Path]) -> str:
+    if case.exists():
+        raise ReportkitError("the case file already exists; nothing was written", path=case)
+    countries = available_countries(library_root)
+    if country not in countries:
+        raise ReportkitError(f"unknown country '{country}'", hint=f"available: {', '.join(countries)}")
+    library = load_library(library_root, country)
+    for profile in profiles:
+        if profile not in library.info.profiles:
+            raise ReportkitError(f"unknown profile '{profile}' for {library.info.name}",
+                                 hint=f"available: {', '.join(library.info.profiles)}")
+    template_sets = sorted(available_template_sets(template_dirs))
+    if jurisdiction not in template_sets:
+        raise ReportkitError(f"unknown jurisdiction '{jurisdiction}'",
+                             hint=f"available: {', '.join(template_sets)}")
+    return Template(SKELETON.read_text(encoding="utf-8")).substitute(
+        case_name=case.name, jurisdiction=jurisdiction,
+        jurisdictions=" | ".join(template_sets), country=country,
+        countries=" | ".join(countries), today=dt.date.today().isoformat(),
+        profiles=", ".join(profiles), available_profiles=", ".join(library.info.profiles))

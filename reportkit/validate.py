@@ -1,0 +1,100 @@
+"""Validate stage: turn loaded data into models, and report each problem at its file and line."""
+
+from __future__ import annotations
+
+import difflib
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from reportkit.errors import Problem, ReportkitError
+from reportkit.load.yaml_file import Location, YamlDocument
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def _field_name(location: Location) -> str:
+    parts = []
+    for part in location:
+        if isinstance(part, int):
+            parts.append(f"[{part + 1}]")
+        else:
+            parts.append(("." if parts else "") + str(part))
+    return "".join(parts) or "the document"
+
+
+def _known_fields(model: type[BaseModel], location: Location) -> list[str]:
+    """Walk the model along `location` to list the fields allowed where an unknown key stands."""
+    current: type | None = model
+    for part in location[:-1]:
+        if current is None or isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        current = _model_in(field.annotation)
+    if current is None or not hasattr(current, "model_fields"):
+        return []
+    return [info.alias or name for name, info in current.model_fields.items()]
+
+
+def _model_in(annotation) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()) or ():
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def problems_from_validation(error: ValidationError, document: YamlDocument,
+                             model: type[BaseModel], prefix: Location = ()) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        location = tuple(part for part in item["loc"]
+                         if not (isinstance(part, str) and ("[" in part or part in {"str", "function-after"})))
+        location = prefix + location
+        name = _field_name(location)
+        hint = None
+        kind = item["type"]
+        if kind == "extra_forbidden":
+            known = _known_fields(model, location[len(prefix):])
+            close = difflib.get_close_matches(str(location[-1]), known, n=1)
+            message = f"unknown field '{location[-1]}'"
+            hint = (f"did you mean '{close[0]}'?" if close
+                    else f"allowed here: {', '.join(known)}" if known else None)
+        elif kind == "missing":
+            message = f"missing required field '{name}'"
+            location = location[:-1]
+        elif kind in {"date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"}:
+            message = f"{name}: not a valid date ({item['msg'].lower()})"
+            hint = "write dates as YYYY-MM-DD, e.g. 2026-11-22"
+        else:
+            message = f"{name}: {item['msg']}"
+            if kind == "string_type":
+                hint = "put text in quotes"
+        problems.append(Problem(message, document.path, document.line_of(location), hint))
+    return problems
+
+
+def validate_document(model: type[ModelT], document: YamlDocument, data=None,
+                      prefix: Location = ()) -> ModelT:
+    """Validate `data` (default: the document's data) against `model`, or raise with lines."""
+    data = document.data if data is None else data
+    if not isinstance(data, dict):
+        raise ReportkitError(f"expected a mapping of fields, found {type(data).__name__}",
+                             path=document.path, line=document.line_of(prefix))
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise ReportkitError.from_problems(
+            problems_from_validation(error, document, model, prefix)) from None
+
+
+def unknown_name_problem(kind: str, name: str, known: list[str], document: YamlDocument,
+                         location: Location) -> Problem:
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else (
+        f"known {kind}s: {', '.join(sorted(known))}" if known else None)
+    return Problem(f"unknown {kind} '{name}'", document.path, document.line_of(location), hint)

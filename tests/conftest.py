@@ -1,0 +1,56 @@
+"""Shared test fixtures: paths to fixture libraries and cases, and a CLI runner."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from reportkit.cli import app
+import reportkit.cli.commands  # noqa: F401  (registers the commands)
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURE_LIBRARY = FIXTURES / "library"
+FIXTURE_CASES = FIXTURES / "cases"
+EXAMPLE_CASES = ROOT / "examples" / "cases"
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str | Path) -> Result:
+    """Run `reportkit ARGS` in-process, as a user would, and capture what it prints."""
+    runner = CliRunner()
+    result = runner.invoke(app, [str(arg) for arg in args], catch_exceptions=False)
+    return Result(result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    """A scratch copy of the fixture cases and library, safe to edit."""
+    shutil.copytree(FIXTURE_CASES, tmp_path / "cases")
+    shutil.copytree(FIXTURE_LIBRARY, tmp_path / "library")
+    return tmp_path
+
+
+def docx_parts(data_or_path: bytes | Path) -> dict[str, str]:
+    """Every XML part of a DOCX as text, by name."""
+    data = data_or_path.read_bytes() if isinstance(data_or_path, Path) else data_or_path
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name).decode("utf-8", errors="replace")
+                for name in archive.namelist()}
