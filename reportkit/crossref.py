@@ -73,12 +73,12 @@ def case_problems(loaded: LoadedCase, library: Library) -> list[Problem]:
             problems.append(unknown_name_problem("section", replacement.id, known_sections,
                                                  document, ("sections", "replace", index, "id")))
         problems.extend(citation_problems(library, replacement.body, str(loaded.path),
-                                          loaded.line_of("sections", "replace", index, "body")))
+                                          loaded.text_line("sections", "replace", index, "body")))
     for index, extra in enumerate(overrides.extra):
         if extra.id in library.sections:
             problems.append(Problem(f"the extra section id '{extra.id}' is already a library section",
                                     document.path, document.line_of(("sections", "extra", index, "id")),
                                     "use sections.replace to stand in for a library section"))
         problems.extend(citation_problems(library, extra.body, str(loaded.path),
-                                          loaded.line_of("sections", "extra", index, "body")))
+                                          loaded.text_line("sections", "extra", index, "body")))
     return problems

@@ -35,10 +35,10 @@ def select_sections(library: Library, loaded: LoadedCase) -> list[Section]:
         meta = original.meta.model_copy(update={"title": replacement.title or original.meta.title})
         chosen[replacement.id] = dataclass_replace(
             original, meta=meta, body=replacement.body, path=loaded.path,
-            body_line=loaded.line_of("sections", "replace", index, "body"))
+            body_line=loaded.text_line("sections", "replace", index, "body"))
     for index, extra in enumerate(overrides.extra):
         meta = SectionMeta(id=extra.id, title=extra.title, part=extra.part, order=extra.order,
                            profiles=[ALL_PROFILES], last_reviewed=case.report_date)
         chosen[extra.id] = Section(meta, extra.body, loaded.path,
-                                   loaded.line_of("sections", "extra", index, "body"))
+                                   loaded.text_line("sections", "extra", index, "body"))
     return sorted(chosen.values(), key=lambda section: (section.meta.order, section.id))

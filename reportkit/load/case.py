@@ -25,6 +25,9 @@ class LoadedCase:
     def line_of(self, *location) -> int:
         return self.document.line_of(tuple(location))
 
+    def text_line(self, *location) -> int:
+        return self.document.text_line(tuple(location))
+
 
 def load_case(path: Path) -> LoadedCase:
     document = load_yaml(path)

@@ -8,6 +8,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
@@ -37,6 +38,7 @@ class YamlDocument:
     data: Any
     lines: dict[Location, int] = field(default_factory=dict)
     first_line: int = 1
+    block_scalars: frozenset[Location] = frozenset()
 
     def line_of(self, location: Location) -> int:
         """The line of the deepest known part of `location` (1-based)."""
@@ -46,6 +48,11 @@ class YamlDocument:
                 return self.lines[location]
             location = location[:-1]
         return self.first_line
+
+    def text_line(self, location: Location) -> int:
+        """The line on which a text value starts: after the key for `|` and `>` blocks."""
+        location = tuple(location)
+        return self.line_of(location) + (1 if location in self.block_scalars else 0)
 
 
 def _yaml() -> YAML:
@@ -113,6 +120,9 @@ def _plain(node: Any, location: Location, lines: dict[Location, int], offset: in
                 pass
             result.append(_plain(value, location + (index,), lines, offset))
         return result
+    if isinstance(node, (LiteralScalarString, FoldedScalarString)):
+        lines[location + ("<block>",)] = 0
+        return str(node)
     if isinstance(node, str):
         return str(node)
     if isinstance(node, float) and not isinstance(node, bool):
@@ -132,7 +142,11 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
     except (YAMLError, ValueError) as error:
         raise ReportkitError(f"invalid YAML: {error}", path=path) from None
     lines: dict[Location, int] = {}
-    return YamlDocument(path, _plain(data, (), lines, line_offset), lines, line_offset + 1)
+    plain = _plain(data, (), lines, line_offset)
+    blocks = frozenset(location[:-1] for location in lines if location and location[-1] == "<block>")
+    for location in blocks:
+        del lines[location + ("<block>",)]
+    return YamlDocument(path, plain, lines, line_offset + 1, blocks)
 
 
 def read_text(path: Path) -> str:
