@@ -23,6 +23,7 @@ def write_atomically(path: Path, data: bytes, force: bool) -> None:
         raise ReportkitError("the output folder does not exist", path=folder)
     descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(temporary, _mode_for(path))
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -40,3 +41,12 @@ def write_atomically(path: Path, data: bytes, force: bool) -> None:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise ReportkitError(f"cannot write the file: {error.strerror}", path=path) from None
+
+
+def _mode_for(path: Path) -> int:
+    """Keep a replaced file's permissions; give a new one the usual mode (mkstemp makes 0600)."""
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

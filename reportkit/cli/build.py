@@ -9,6 +9,7 @@ import typer
 
 from reportkit.cli.app import LibraryOption, TemplatesOption, app, fail, library_root
 
+
 @app.command()
 def build(
     case: Annotated[Path, typer.Argument(help="The case file (YAML).")],
@@ -18,16 +19,21 @@ def build(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing output file.")] = False,
     anonymise: Annotated[bool, typer.Option("--anonymise", help="Use initials, whatever the case says.")] = False,
     final: Annotated[bool, typer.Option("--final", help="Refuse to write while placeholders remain.")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF beside it (needs LibreOffice).")] = False,
 ) -> None:
     """Build a report from a case file."""
     from reportkit.build import LibraryCache, build_report, load_inputs
     from reportkit.errors import ReportkitError
     from reportkit.output import refuse_existing, write_atomically
+    from reportkit.pages import convert_to_pdf, page_limit_warning
     from reportkit.paths import template_search_path
 
     target = output or case.with_suffix(".docx")
+    pdf_target = target.with_suffix(".pdf")
     try:
         refuse_existing(target, force)
+        if pdf:
+            refuse_existing(pdf_target, force)
         libraries = LibraryCache(library_root(library))
         inputs = load_inputs(case, libraries, template_search_path(templates))
         report = build_report(inputs, libraries, anonymise=anonymise)
@@ -36,15 +42,25 @@ def build(
             raise ReportkitError(f"{len(report.placeholders)} placeholder(s) remain; --final "
                                  f"writes only a finished report:\n{lines}", path=case,
                                  hint="answer each question in the case file, then build again")
+        pdf_bytes = convert_to_pdf(report.docx) if pdf else None
+        warning = None
+        if not inputs.loaded.case.permission_to_exceed_page_limit:
+            warning = page_limit_warning(report.docx, report.document,
+                                         inputs.template_set.config.page_limit, pdf_bytes)
         write_atomically(target, report.docx, force)
+        if pdf_bytes is not None:
+            write_atomically(pdf_target, pdf_bytes, force)
     except ReportkitError as error:
         fail(error)
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
     typer.echo(f"wrote {target} ({len(report.section_ids)} sections, {len(report.cited)} sources, "
                f"{len(report.document.footnotes)} footnotes)")
+    if pdf:
+        typer.echo(f"wrote {pdf_target}")
     if report.placeholders:
         typer.echo(f"note: {len(report.placeholders)} placeholder(s) for the expert to complete",
                    err=True)
-
 
 
 @app.command()
