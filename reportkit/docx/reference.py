@@ -61,6 +61,27 @@ def _link_style(style, num_id: int, level: int) -> None:
     properties.insert(0, number)
 
 
+def _indent_list(document, numbering, style) -> None:
+    """Indent list levels to sit under the text of numbered paragraphs, not at the margin."""
+    properties = style.element.pPr
+    if properties is None or properties.numPr is None or properties.numPr.numId is None:
+        return
+    abstract_id = numbering.num_having_numId(properties.numPr.numId.val).abstractNumId.val
+    for abstract in numbering.findall(qn("w:abstractNum")):
+        if int(abstract.get(qn("w:abstractNumId"))) != abstract_id:
+            continue
+        for level in abstract.findall(qn("w:lvl")):
+            depth = int(level.get(qn("w:ilvl")))
+            paragraph = level.find(qn("w:pPr"))
+            if paragraph is None:
+                paragraph = element("w:pPr")
+                level.append(paragraph)
+            for old in paragraph.findall(qn("w:ind")):
+                paragraph.remove(old)
+            paragraph.append(element("w:ind", {"w:left": int((1.27 + 0.63 * (depth + 1)) * 567),
+                                                "w:hanging": int(0.63 * 567)}))
+
+
 def _style(document, name: str, kind=WD_STYLE_TYPE.PARAGRAPH, base: str | None = "Normal"):
     try:
         style = document.styles[name]
@@ -180,6 +201,8 @@ def make_reference(config: TemplateSet) -> bytes:
     heading_num = _numbering_scheme(numbering, heading_levels, [s.style_id for s in heading_styles])
     for level, style in enumerate(heading_styles[:len(heading_levels)]):
         _link_style(style, heading_num, level)
+    for name in (config.styles["list_bullet"], config.styles["list_number"]):
+        _indent_list(document, numbering, document.styles[name])
     paragraph_levels = [scheme.get("paragraphs", {"format": "decimal", "text": "%1."})]
     paragraph_num = _numbering_scheme(numbering, paragraph_levels, [numbered.style_id])
     _link_style(numbered, paragraph_num, 0)
