@@ -78,13 +78,12 @@ class _Citer:
         self.sources = sources
         self.date_format = date_format
         self.first_note: dict[str, int] = {}
+        self.cited: dict[str, None] = {}  # every cited id, in order of first citation
         self.footnotes: list[Footnote] = []
         self.problems: list[Problem] = []
 
-    def note_for(self, citation: Citation) -> NoteReference:
-        number = len(self.footnotes) + 1
-        content: list[Inline] = []
-        for index, item in enumerate(citation.items):
+    def known_items(self, citation: Citation):
+        for item in citation.items:
             source = self.sources.get(item.key)
             if source is None:
                 origin = citation.origin
@@ -93,6 +92,13 @@ class _Citer:
                     origin.line if origin else None,
                     "add the source to the library's sources.json, or correct the key"))
                 continue
+            self.cited.setdefault(item.key)
+            yield item, source
+
+    def note_for(self, citation: Citation) -> NoteReference:
+        number = len(self.footnotes) + 1
+        content: list[Inline] = []
+        for index, (item, source) in enumerate(self.known_items(citation)):
             if index:
                 content.append(Text("; "))
             if item.prefix:
@@ -107,7 +113,23 @@ class _Citer:
         self.footnotes.append(footnote)
         return NoteReference(footnote)
 
-    def inlines(self, content: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    def in_cell(self, citation: Citation) -> list[Inline]:
+        """Inside a table a citation is printed in the cell, e.g. "(Amnesty International,
+        *Lethal racism*)": LibreOffice can push a footnote in a table row that ends a page onto
+        the next page, away from its mark. The full reference is in the sources list."""
+        content: list[Inline] = [Text(" (")]
+        for index, (item, source) in enumerate(self.known_items(citation)):
+            if index:
+                content.append(Text("; "))
+            if item.prefix:
+                content.append(Text(f"{item.prefix} "))
+            content += [Text(f"{creator(source)}, "), *_title(source, short=True)]
+            if item.locator:
+                content.append(Text(f", {item.locator}"))
+        content.append(Text(")"))
+        return content
+
+    def inlines(self, content: tuple[Inline, ...], in_table: bool = False) -> tuple[Inline, ...]:
         result: list[Inline] = []
         for item in content:
             if isinstance(item, Citation):
@@ -115,9 +137,12 @@ class _Citer:
                 if result and isinstance(result[-1], Text) and result[-1].text.endswith(" "):
                     stripped = result[-1].text.rstrip()
                     result[-1:] = [replace(result[-1], text=stripped)] if stripped else []
-                result.append(self.note_for(item))
+                if in_table:
+                    result.extend(self.in_cell(item))
+                else:
+                    result.append(self.note_for(item))
             elif isinstance(item, Link):
-                result.append(replace(item, content=self.inlines(item.content)))
+                result.append(replace(item, content=self.inlines(item.content, in_table)))
             else:
                 result.append(item)
         return tuple(result)
@@ -131,12 +156,13 @@ class _Citer:
         if isinstance(block, BlockQuote):
             return replace(block, blocks=tuple(self.block(inner) for inner in block.blocks))
         if isinstance(block, Table):
-            return replace(block, header=tuple(self.inlines(cell) for cell in block.header),
-                           rows=tuple(tuple(self.inlines(cell) for cell in row) for row in block.rows))
+            return replace(block, header=tuple(self.inlines(cell, True) for cell in block.header),
+                           rows=tuple(tuple(self.inlines(cell, True) for cell in row)
+                                      for row in block.rows))
         return block
 
     def sources_list(self) -> SourcesList:
-        cited = [self.sources[key] for key in self.first_note]
+        cited = [self.sources[key] for key in self.cited]
         cited.sort(key=lambda source: (creator(source).casefold(), (source.title or "").casefold()))
         return SourcesList(tuple(tuple(full_reference(source, self.date_format) + [Text(".")])
                                  for source in cited))
@@ -144,7 +170,8 @@ class _Citer:
 
 def resolve_citations(document: Document, sources: dict[str, Source],
                       date_format: str) -> tuple[Document, list[str]]:
-    """Replace each citation by a numbered footnote; return the document and the cited ids."""
+    """Replace each citation by a numbered footnote (in a table: a short reference in the cell);
+    return the document and the cited ids."""
     citer = _Citer(sources, date_format)
     blocks = [citer.block(block) for block in document.blocks]
     if citer.problems:
@@ -152,4 +179,4 @@ def resolve_citations(document: Document, sources: dict[str, Source],
     sources_list = citer.sources_list()
     blocks = [sources_list if isinstance(block, SourcesList) else block for block in blocks]
     return (replace(document, blocks=tuple(blocks), footnotes=tuple(citer.footnotes)),
-            list(citer.first_note))
+            list(citer.cited))

@@ -38,6 +38,8 @@ class Strict(BaseModel):
 class Question(Strict):
     text: Text = Field(min_length=1)
     answer: Text = ""
+    # The library sections that bear on this question (the evidence schedule); None: all selected.
+    sections: list[Identifier] | None = None
 
 
 class Instructions(Strict):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import EXAMPLE_CASES, FIXTURE_CASES, FIXTURE_LIBRARY, ROOT, docx_parts
+from conftest import EXAMPLE_CASES, FIXTURE_CASES, FIXTURE_LIBRARY, docx_parts
 from readers import docx_to_pdf, pandoc_json, pdf_pages
 from reportkit.build import Inputs, LibraryCache, build_report, load_inputs
 from reportkit.load.templates import load_template_set

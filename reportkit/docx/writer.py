@@ -191,8 +191,10 @@ class _BodyWriter:
         text_style = self.styles.role("table_text")
         for row_index, row in enumerate(rows):
             is_header = bool(block.header) and row_index == 0
+            # A row stays on one page, so a footnote in it can sit on the same page.
+            properties = table.rows[row_index]._tr.get_or_add_trPr()
+            properties.append(element("w:cantSplit"))
             if is_header:
-                properties = table.rows[0]._tr.get_or_add_trPr()
                 properties.append(element("w:tblHeader"))
             for column, cell_content in enumerate(row):
                 paragraph = table.cell(row_index, column).paragraphs[0]._p

@@ -1,0 +1,45 @@
+"""`reportkit schedule`: the UK country-information evidence schedule for a case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from reportkit.cli.app import LibraryOption, TemplatesOption, app, fail, library_root
+
+
+@app.command()
+def schedule(
+    case: Annotated[Path, typer.Argument(help="The case file (YAML).")],
+    output: Annotated[Optional[Path], typer.Option(
+        "-o", "--output", help="The .docx to write (default: CASE-schedule.docx).")] = None,
+    library: LibraryOption = None,
+    templates: TemplatesOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing output file.")] = False,
+) -> None:
+    """Write the schedule of country information relied on, per question (UK PD 2024 §10.6)."""
+    from reportkit.build import LibraryCache, load_inputs
+    from reportkit.errors import ReportkitError
+    from reportkit.output import refuse_existing, write_atomically
+    from reportkit.pages import count_pages
+    from reportkit.paths import template_search_path
+    from reportkit.schedule import PAGE_LIMIT, build_schedule
+
+    target = output or case.with_name(f"{case.stem}-schedule.docx")
+    try:
+        refuse_existing(target, force)
+        libraries = LibraryCache(library_root(library))
+        inputs = load_inputs(case, libraries, template_search_path(templates))
+        built = build_schedule(inputs, libraries)
+        pages = count_pages(built.docx, built.document)
+        write_atomically(target, built.docx, force)
+    except ReportkitError as error:
+        fail(error)
+    how = "estimate; install LibreOffice for an exact count" if pages.estimated else "counted by LibreOffice"
+    typer.echo(f"wrote {target} ({built.rows} passages; {pages.pages} pages, {how})")
+    if pages.pages > PAGE_LIMIT:
+        typer.echo(f"warning: the schedule is {pages.pages} pages ({how}); the Practice Direction "
+                   f"(2024, §10.6) allows at most {PAGE_LIMIT}: name fewer sections per question "
+                   f"(questions[].sections) or shorten the passages", err=True)

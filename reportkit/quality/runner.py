@@ -1,0 +1,107 @@
+"""Check libraries and case files from disk: invalid input as Problems, the rest as Findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportkit.errors import Problem, ReportkitError
+from reportkit.load.library import Library
+from reportkit.quality.findings import ERROR, Check, Finding
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding] = field(default_factory=list)
+    invalid: list[Problem] = field(default_factory=list)  # input that could not be loaded at all
+    libraries: list[str] = field(default_factory=list)
+    cases: list[str] = field(default_factory=list)
+    quality_file: str = ""
+
+    def count(self, severity: str) -> int:
+        return sum(1 for finding in self.findings if finding.severity == severity)
+
+    def failed(self, strict: bool) -> bool:
+        return bool(self.invalid) or any(f.severity == ERROR or strict for f in self.findings)
+
+
+def check_paths(root: Path, cases: list[Path], template_dirs: list[Path], checks: list[Check],
+                today: dt.date | None = None) -> CheckResult:
+    """Without cases, every library under `root` as of today; with cases, each case and its library."""
+    from reportkit.build import LibraryCache, build_report, load_inputs
+    from reportkit.crossref import library_problems
+    from reportkit.load.case import load_case
+    from reportkit.load.library import available_countries, load_library
+    from reportkit.quality import run_checks
+    from reportkit.quality.config import load_quality_config
+
+    result = CheckResult()
+    try:
+        config, config_path = load_quality_config(root)
+    except ReportkitError as error:
+        result.invalid.extend(error.problems)
+        return result
+    result.quality_file = str(config_path)
+    findings: set[Finding] = set()
+    reported: set[tuple] = set()  # (path, line, message) already shown, as findings or problems
+
+    def invalid(problems: list[Problem]) -> None:
+        for problem in problems:
+            key = (str(problem.path), problem.line, problem.message)
+            if key not in reported:
+                reported.add(key)
+                result.invalid.append(problem)
+
+    def add(new: list[Finding]) -> None:
+        findings.update(new)
+        reported.update((f.path, f.line or None, f.message) for f in new)
+
+    libraries: dict[str, Library | None] = {}
+
+    def library_for(country: str) -> Library | None:
+        if country not in libraries:
+            try:
+                library = load_library(root, country)
+            except ReportkitError as error:
+                invalid(error.problems)
+                library = None
+            else:
+                # Unknown citation keys are a check (L002); other cross-references are invalid input.
+                invalid([problem for problem in library_problems(library)
+                         if not problem.message.startswith("unknown citation key")])
+                result.libraries.append(country)
+            libraries[country] = library
+        return libraries[country]
+
+    if not cases:
+        countries = available_countries(root)
+        if not countries:
+            invalid([Problem("no country libraries found", root, None, "pass --library DIR")])
+        for country in countries:
+            library = library_for(country)
+            if library is not None:
+                add(run_checks(library, config, checks=checks, today=today))
+    cache = LibraryCache(root)
+    for case_path in cases:
+        try:
+            loaded = load_case(case_path)
+        except ReportkitError as error:
+            invalid(error.problems)
+            continue
+        # An unknown country is reported by load_inputs, at the case file's `country:` line.
+        known = (root / loaded.case.country / "country.yaml").is_file()
+        library = library_for(loaded.case.country) if known else None
+        placeholders: tuple = ()
+        build_problems: list[Problem] = []
+        try:
+            inputs = load_inputs(case_path, cache, template_dirs)
+            placeholders = tuple(build_report(inputs, cache).placeholders)
+        except ReportkitError as error:
+            build_problems = error.problems
+        if library is not None:
+            result.cases.append(str(case_path))
+            add(run_checks(library, config, loaded, placeholders, checks=checks))
+        invalid(build_problems)  # after the checks, so that what a check found is not repeated
+    result.findings = sorted(findings)
+    return result

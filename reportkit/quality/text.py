@@ -1,0 +1,159 @@
+"""Library text as checkable units: each paragraph, list item and table row, with its citations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportkit.document import (BlockQuote, Citation, Heading, Link, ListBlock, Paragraph,
+                                Placeholder, Table, Text)
+from reportkit.parse import parse_markdown
+
+# A Jinja comment `{# noqa #}` or `{# noqa: L001, L006 #}` inside a paragraph silences checks
+# for that paragraph. Jinja drops comments when rendering, so the marker never reaches a report.
+_NOQA = re.compile(r"\{#-?\s*noqa(?:\s*:\s*(?P<ids>[\w\s,-]*?))?\s*-?#\}", re.I)
+_MARK_OPEN, _MARK_CLOSE = "\ue010", "\ue011"
+_MARK = re.compile(f"{_MARK_OPEN}([^{_MARK_CLOSE}]*){_MARK_CLOSE}")
+_JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
+# A Jinja expression stands for a case value; checks see this neutral word in its place.
+CASE_VALUE = "(value)"
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?)])")
+QUOTED = re.compile(r'"[^"\n]*"|“[^”]*”|‘[^’]*’|«[^»]*»')
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One claim-sized piece of library text."""
+
+    text: str                      # the words, without citations or markers
+    keys: tuple[str, ...]          # cited source ids, in order
+    path: str
+    line: int | None
+    kind: str                      # paragraph, list item, table row, quotation, chronology entry
+    lead_in: bool = False          # a paragraph ending in ':' that introduces a list
+    noqa: frozenset[str] | None = None  # None: no marker; empty: every check silenced
+
+    def silences(self, check_id: str) -> bool:
+        if self.noqa is None:
+            return False
+        return not self.noqa or any(check_id.upper().startswith(code) for code in self.noqa)
+
+    @property
+    def quoted(self) -> bool:
+        return self.kind == "quotation"
+
+
+def mask_jinja(body: str) -> str:
+    """Jinja tags out, expressions as a neutral word, noqa comments as markers; lines kept."""
+    def replace(match: re.Match) -> str:
+        tag = match.group()
+        newlines = "\n" * tag.count("\n")
+        noqa = _NOQA.fullmatch(tag)
+        if noqa:
+            return f"{_MARK_OPEN}{noqa.group('ids') or ''}{_MARK_CLOSE}{newlines}"
+        if tag.startswith("{{"):
+            return CASE_VALUE + newlines
+        return newlines
+    return _JINJA.sub(replace, body)
+
+
+def units_in(markdown: str, path: Path | str, first_line: int, kind: str | None = None,
+             literals: list[str] | None = None) -> list[Unit]:
+    """Parse (Jinja-masked) Markdown that starts on `first_line` of `path` into units.
+
+    `literals` restores case text in Markdown that the renderer has already rendered."""
+    masked = mask_jinja(markdown)
+    blocks = parse_markdown(masked, str(path), first_line - 1, literals)
+    walker = _Walker(str(path), masked.splitlines(), first_line)
+    walker.blocks(blocks, kind)
+    return walker.units
+
+
+class _Walker:
+    def __init__(self, path: str, lines: list[str], first_line: int):
+        self.path, self.lines, self.first_line = path, lines, first_line
+        self.units: list[Unit] = []
+        self.last_line = first_line
+
+    def blocks(self, blocks, kind: str | None = None) -> None:
+        for index, block in enumerate(blocks):
+            if isinstance(block, Paragraph):
+                if any(isinstance(item, Text) and item.code for item in block.content):
+                    continue  # code blocks are not claims
+                following = blocks[index + 1] if index + 1 < len(blocks) else None
+                self.add([block.content], block.origin.line if block.origin else None,
+                         kind or "paragraph", lead_in=isinstance(following, ListBlock))
+            elif isinstance(block, ListBlock):
+                for item in block.items:
+                    paragraphs = [inner for inner in item if isinstance(inner, Paragraph)]
+                    line = next((p.origin.line for p in paragraphs if p.origin), None)
+                    self.add([p.content for p in paragraphs], line, "list item")
+                    self.blocks([inner for inner in item if not isinstance(inner, Paragraph)])
+            elif isinstance(block, BlockQuote):
+                self.blocks(block.blocks, "quotation")
+            elif isinstance(block, Table):
+                for row in block.rows:
+                    self.add(list(row), self.row_line(row), "table row")
+            elif isinstance(block, Heading):
+                continue
+
+    def add(self, contents, line: int | None, kind: str, lead_in: bool = False) -> None:
+        words: list[str] = []
+        keys: list[str] = []
+        for content in contents:
+            _collect(content, words, keys)
+            words.append(" ")
+        raw = "".join(words)
+        marks = _MARK.findall(raw)
+        text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(_MARK.sub(" ", raw).split()))
+        if not text:
+            return
+        noqa = None
+        if marks:
+            codes = {code.strip().upper() for mark in marks for code in mark.split(",") if code.strip()}
+            noqa = frozenset() if any(not mark.strip() for mark in marks) else frozenset(codes)
+        if line:
+            self.last_line = line
+        self.units.append(Unit(text, tuple(keys), self.path, line, kind,
+                               lead_in and text.rstrip().endswith(":"), noqa))
+
+    def row_line(self, row) -> int | None:
+        """Tables carry no line numbers: find the row by its first cell's words."""
+        words: list[str] = []
+        _collect(row[0] if row else (), words, [])
+        needle = "".join(words).strip().split(" ")[0] if words else ""
+        start = max(self.last_line - self.first_line, 0)
+        for offset, text in enumerate(self.lines[start:], start):
+            if text.lstrip().startswith("|") and needle and needle in text and "---" not in text:
+                if offset + self.first_line > self.last_line:
+                    return offset + self.first_line
+        return self.last_line
+
+
+def _collect(content, words: list[str], keys: list[str]) -> None:
+    for item in content:
+        if isinstance(item, Text):
+            words.append(item.text)
+        elif isinstance(item, Link):
+            _collect(item.content, words, keys)
+        elif isinstance(item, Citation):
+            keys.extend(cite.key for cite in item.items)
+            words.append(" ")
+        elif isinstance(item, Placeholder):
+            words.append(" ")
+
+
+def unquoted(text: str) -> str:
+    """The text with quoted passages blanked out (quoted words are the source's, not the expert's)."""
+    return QUOTED.sub(lambda match: " " * len(match.group()), text)
+
+
+def line_of(lines: list[str], first_line: int, start_line: int | None, pattern: re.Pattern) -> int | None:
+    """The first line at or after `start_line` whose text matches `pattern`."""
+    if start_line is None:
+        return None
+    for offset in range(max(start_line - first_line, 0), len(lines)):
+        if pattern.search(lines[offset]):
+            return offset + first_line
+    return start_line

@@ -1,0 +1,122 @@
+"""The UK country-information evidence schedule: per disputed issue, the passages and sources relied on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportkit.build import Inputs, LibraryCache, _refuse_leaks
+from reportkit.cite import creator, format_date
+from reportkit.context import anonymiser_for, report_context
+from reportkit.document import Block, Document, Heading, Inline, Link, Metadata, Paragraph, Table, Text
+from reportkit.docx import write_docx
+from reportkit.errors import ReportkitError
+from reportkit.load.library import Section
+from reportkit.quality.case import question_section_problems
+from reportkit.quality.text import Unit, units_in
+from reportkit.render import Renderer, long_date
+from reportkit.select import select_sections
+
+# Practice Direction (First-tier Tribunal, IAC, 2024) §10.6: a schedule of no more than 12 pages.
+PAGE_LIMIT = 12
+EXTRACT_WORDS = 45
+HEADER = ((Text("Paragraph or extract relied on"),), (Text("Source"),))
+
+
+@dataclass(frozen=True)
+class Schedule:
+    docx: bytes
+    document: Document
+    rows: int
+
+
+def build_schedule(inputs: Inputs, libraries: LibraryCache) -> Schedule:
+    """One table per question: each cited passage of the sections that bear on it, and its sources."""
+    loaded, library, template_set = inputs.loaded, inputs.library, inputs.template_set
+    case, config = loaded.case, template_set.config
+    problems = question_section_problems(loaded, list(library.sections))
+    if problems:
+        raise ReportkitError.from_problems(problems)
+    anonymiser = anonymiser_for(loaded)
+    scrub = anonymiser.scrub if anonymiser else (lambda text: text)
+    selected = select_sections(library, loaded)
+    by_id = {section.id: section for section in selected}
+    renderer = Renderer(template_set.path, config.date_format)
+    context = report_context(loaded, library, libraries.revision(library.country), [], anonymiser,
+                             template_set.name)
+    passages: dict[str, list[Unit]] = {}
+
+    def passages_of(section: Section) -> list[Unit]:
+        if section.id not in passages:
+            body = section.body
+            if section.path != loaded.path:  # library sections are templates; case text is not
+                body = renderer.render_section(f"section:{section.id}", section.body, section.path,
+                                               section.body_line, context)
+            passages[section.id] = units_in(body, section.path, section.body_line,
+                                            literals=renderer.literals.values)
+        return passages[section.id]
+
+    body_style = config.styles.get("body")
+    blocks: list[Block] = [
+        Heading(1, (Text("Schedule of country information evidence"),), numbered=False),
+        Paragraph((Text(f"Appeal reference {scrub(case.reference)}. Country: {library.info.name}. "
+                        f"Expert: {loaded.expert.name}. Report dated "
+                        f"{long_date(case.report_date, config.date_format)}."),), body_style),
+    ]
+    rows_written = 0
+    for number, question in enumerate(case.instructions.questions, 1):
+        blocks.append(Heading(2, (Text(f"Issue {number}: {scrub(question.text)}"),), numbered=False))
+        sections = ([by_id.get(section_id, library.sections[section_id]) for section_id in question.sections]
+                    if question.sections is not None else selected)
+        rows = []
+        for section in sections:
+            units = passages_of(section)
+            for index, unit in enumerate(units, 1):
+                if unit.keys:
+                    rows.append((_extract(section, index, unit),
+                                 _sources(unit, library.sources, config.date_format)))
+        if rows:
+            blocks.append(Table(HEADER, tuple(rows)))
+            rows_written += len(rows)
+        else:
+            blocks.append(Paragraph((Text("No cited passage in the sections for this issue."),),
+                                    body_style))
+    document = Document(tuple(blocks), Metadata(
+        title=f"Country information evidence schedule: {library.info.name}",
+        author=loaded.expert.name, subject=scrub(case.reference), language=config.language,
+        created=case.report_date.isoformat(),
+        properties=(("CaseReference", scrub(case.reference)),)))
+    data = write_docx(document, template_set.reference_docx, config.styles)
+    if anonymiser is not None:
+        _refuse_leaks(data, anonymiser)
+    return Schedule(data, document, rows_written)
+
+
+def _extract(section: Section, index: int, unit: Unit) -> tuple[Inline, ...]:
+    words = unit.text.split()
+    text = " ".join(words[:EXTRACT_WORDS]) + (" …" if len(words) > EXTRACT_WORDS else "")
+    return (Text(f"{section.meta.title}, paragraph {index} of the section: ", bold=True),
+            Text(f"“{text}”"))
+
+
+def _sources(unit: Unit, sources, date_format: str) -> tuple[Inline, ...]:
+    content: list[Inline] = []
+    for key in dict.fromkeys(unit.keys):
+        if key not in sources:
+            continue  # reported by `reportkit check` (L002); the build refuses it earlier
+        if content:
+            content.append(Text("; "))
+        content += _reference(sources[key], date_format)
+    return tuple(content)
+
+
+def _reference(source, date_format: str) -> list[Inline]:
+    """Short enough to repeat on every row: creator, short title, date, and the link itself."""
+    title = source.title_short or source.title or "Untitled"
+    date = format_date(source.issued, date_format) or "undated"
+    pieces: list[Inline] = [Text(f"{creator(source)}, "), Text(title, italic=True), Text(f" ({date})")]
+    url = source.URL or (f"https://doi.org/{source.DOI}" if source.DOI else None)
+    if url:
+        pieces += [Text(", "), Link(url, (Text(url),))]
+    elif source.number:
+        pieces.append(Text(f", {source.number}"))
+    return pieces

@@ -1,0 +1,136 @@
+"""`reportkit schedule`: the UK country-information evidence schedule, read back part by part."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+
+from conftest import FIXTURES, docx_parts, run_cli
+from readers import docx_to_pdf, pdf_pages
+
+BASE = FIXTURES / "quality" / "base"
+
+
+@pytest.fixture
+def scenario(tmp_path) -> Path:
+    folder = tmp_path / "scenario"
+    shutil.copytree(BASE, folder)
+    return folder
+
+
+def schedule(folder: Path, output: Path, *extra) -> object:
+    return run_cli("schedule", folder / "case.yaml", "-o", output, "--library", folder / "library", *extra)
+
+
+def edit(path: Path, old: str, new: str) -> int:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return text[:text.index(old)].count("\n") + 1
+
+
+def cell_texts(table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def test_one_table_per_question_with_the_sections_named_for_it(scenario, tmp_path):
+    output = tmp_path / "schedule.docx"
+    result = schedule(scenario, output)
+    assert result.exit_code == 0, result.stderr
+    document = docx.Document(str(output))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings == ["Schedule of country information evidence",
+                        "Issue 1: Is the account consistent with country conditions?",
+                        "Issue 2: Is state protection available?"]
+    first, second = (cell_texts(table) for table in document.tables)
+    assert first[0] == ["Paragraph or extract relied on", "Source"]
+    # Question 1 names only the journalists section; question 2 uses every selected section.
+    assert [row[0].split(",")[0] for row in first[1:]] == ["Journalists"] * 4
+    assert {row[0].split(",")[0] for row in second[1:]} == {"Journalists", "State protection and internal relocation"}
+    assert ("Journalists, paragraph 1 of the section: “Press Monitor reported that reporters covering "
+            "protests in Eastmarch were detained by the police.”") in first[1][0]
+    assert "Press Monitor, Annual report on Qualityland (1 March 2025), https://example.org/monitor-2025" in first[1][1]
+    assert document.tables[0].style.name == "Table Grid"
+
+
+def test_each_source_is_a_hyperlink(scenario, tmp_path):
+    output = tmp_path / "schedule.docx"
+    assert schedule(scenario, output).exit_code == 0
+    parts = docx_parts(output)
+    relationships = parts["word/_rels/document.xml.rels"]
+    for url in ("https://example.org/monitor-2025", "https://example.org/rights-2026"):
+        assert f'Target="{url}" TargetMode="External"' in relationships
+    assert parts["word/document.xml"].count("<w:hyperlink ") >= 8
+
+
+def test_pages_are_counted_by_libreoffice(scenario, tmp_path):
+    output = tmp_path / "schedule.docx"
+    result = schedule(scenario, output)
+    assert result.exit_code == 0, result.stderr
+    pages = len(pdf_pages(docx_to_pdf(output, tmp_path)))
+    assert f"{pages} pages, counted by LibreOffice" in result.stdout
+    text = "".join(pdf_pages(tmp_path / "schedule.pdf"))
+    assert "Issue 2: Is state protection available?" in text
+
+
+def test_a_schedule_over_the_limit_is_warned_about(scenario, tmp_path, monkeypatch):
+    monkeypatch.setattr("reportkit.schedule.PAGE_LIMIT", 0)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    monkeypatch.setenv("PATH", str(bin_dir))  # no LibreOffice: the count is an estimate
+    output = tmp_path / "schedule.docx"
+    result = schedule(scenario, output)
+    assert result.exit_code == 0, result.stderr
+    assert "(estimate; install LibreOffice for an exact count)" in result.stderr
+    assert "allows at most 0" in result.stderr
+    assert output.exists()
+
+
+def test_an_anonymised_case_keeps_the_name_out(scenario, tmp_path):
+    case = scenario / "case.yaml"
+    edit(case, "anonymise: false", "anonymise: true")
+    edit(case, 'text: "Is the account consistent', 'text: "Is Olga Quillfeather\'s account consistent')
+    output = tmp_path / "schedule.docx"
+    result = schedule(scenario, output)
+    assert result.exit_code == 0, result.stderr
+    document = docx.Document(str(output))
+    issue = next(p.text for p in document.paragraphs if p.text.startswith("Issue 1"))
+    assert "O.Z.Q." in issue and "Olga" not in issue
+    assert not any("Quillfeather" in text for text in docx_parts(output).values())
+
+
+def assert_clean_failure(result, path: Path, line: int | None, text: str, output: Path) -> None:
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert (f"{path}:{line}: " if line else f"{path}") in result.stderr, result.stderr
+    assert text in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not output.exists() and not list(output.parent.glob(".*.tmp"))
+
+
+def test_an_unknown_section_in_a_question_names_file_and_line(scenario, tmp_path):
+    case = scenario / "case.yaml"
+    line = edit(case, "sections: [journalists]", "sections: [journalistz]")
+    output = tmp_path / "schedule.docx"
+    result = schedule(scenario, output)
+    assert_clean_failure(result, case, line, "unknown section 'journalistz'", output)
+    assert "did you mean 'journalists'?" in result.stderr
+
+
+def test_a_malformed_case_file_names_file_and_line(scenario, tmp_path):
+    case = scenario / "case.yaml"
+    line = edit(case, "sections: [journalists]", "sections: journalists")
+    output = tmp_path / "schedule.docx"
+    assert_clean_failure(schedule(scenario, output), case, line, "sections", output)
+
+
+def test_an_existing_file_is_kept_without_force(scenario, tmp_path):
+    output = tmp_path / "schedule.docx"
+    output.write_bytes(b"mine")
+    result = schedule(scenario, output)
+    assert result.exit_code == 1 and "already exists" in result.stderr
+    assert output.read_bytes() == b"mine"
+    assert schedule(scenario, output, "--force").exit_code == 0
+    assert output.read_bytes() != b"mine"
