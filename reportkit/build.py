@@ -42,6 +42,7 @@ class Report:
     cited: list[str]
     section_ids: list[str]
     placeholders: list[Placeholder] = field(default_factory=list)
+    literals: list[str] = field(default_factory=list)  # case text behind the markers in `markdown`
 
 
 class LibraryCache:
@@ -120,21 +121,32 @@ def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fals
     if anonymiser is not None:
         _refuse_leaks(data, anonymiser)
     return Report(data, document, markdown, cited, [section.id for section in sections],
-                  placeholders_in(document))
+                  placeholders_in(document), renderer.literals.values)
 
 
 def _metadata(loaded: LoadedCase, library: Library, language: str,
               anonymiser: Anonymiser | None) -> Metadata:
     case = loaded.case
+    # A reference can hold the applicant's name; the properties get the scrubbed one.
+    reference = anonymiser.scrub(case.reference) if anonymiser else case.reference
     return Metadata(
         title=f"Country expert report: {library.info.name}",
         author=loaded.expert.name,
-        subject=case.reference,
+        subject=reference,
         keywords=f"{library.info.name}; country expert report",
         language=language,
         created=case.report_date.isoformat(),
-        properties=(("CaseReference", case.reference), ("ReportkitVersion", __version__)),
+        properties=(("CaseReference", reference), ("ReportkitVersion", __version__)),
     )
+
+
+def default_output(case_path: Path, loaded: LoadedCase, anonymise: bool = False) -> Path:
+    """The case file's name with .docx; for an anonymised report, without any protected name."""
+    stem = case_path.stem
+    anonymiser = anonymiser_for(loaded, force=anonymise)
+    if anonymiser is not None and anonymiser.leaks(stem):
+        stem = anonymiser.scrub(stem).rstrip(".")
+    return case_path.with_name(f"{stem}.docx")
 
 
 def _refuse_leaks(data: bytes, anonymiser: Anonymiser) -> None:

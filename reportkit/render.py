@@ -8,22 +8,34 @@ citation syntax in a case file renders literally.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
+import re
+import signal
+import string
+import threading
 import traceback
 from pathlib import Path
 from typing import Any
 
 from jinja2 import (BaseLoader, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateNotFound, TemplateSyntaxError, UndefinedError)
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.utils import Namespace
 
 from reportkit.errors import ReportkitError
-from reportkit.parse.markdown import LITERAL_CLOSE, LITERAL_OPEN
+from reportkit.parse.markdown import LITERAL, LITERAL_CLOSE, LITERAL_OPEN
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
-MAX_STRING = 1_000_000
+# Bounds on what a template may build, so that a downloaded template cannot exhaust memory or
+# time. Each is far beyond what a report needs.
+MAX_STRING = 1_000_000      # characters (or items) in one value a template makes
+MAX_OUTPUT = 20_000_000     # characters one template or section may render in total
 MAX_POWER = 10_000
+TIME_LIMIT = 10.0           # seconds one template or section may run
+_FORMAT_NUMBER = re.compile(r"\d+|\*")
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 
 
 class Markdown(str):
@@ -41,10 +53,84 @@ class LiteralStore:
         return f"{LITERAL_OPEN}{len(self.values) - 1}{LITERAL_CLOSE}"
 
 
-class _ReportSandbox(SandboxedEnvironment):
-    """The sandbox, also bounding the two operators that can exhaust memory."""
+def _size(value: Any) -> int:
+    """Characters or items a value holds, counting the text inside a list or tuple."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, (list, tuple)):
+        return len(value) + sum(len(item) for item in value if isinstance(item, str))
+    return 0
 
-    intercepted_binops = frozenset(["*", "**"])
+
+def _refuse_large(value: Any) -> Any:
+    if _size(value) > MAX_STRING:
+        raise SecurityError(f"the result would be too large (over {MAX_STRING:,} characters)")
+    return value
+
+
+def _refuse_wide_pattern(pattern: str) -> None:
+    """`'%999999999s' % x` or `'{:>999999999}'.format(x)` builds a huge string from a tiny one."""
+    specs = [match.group(1) or "" for match in _PERCENT_SPEC.finditer(pattern)]
+    specs += [match.group(2) or "" for match in _PERCENT_SPEC.finditer(pattern)]
+    try:
+        specs += [spec or "" for _, _, spec, _ in string.Formatter().parse(pattern)]
+    except ValueError:
+        pass  # not a valid str.format pattern; the call itself will say so
+    for spec in specs:
+        for number in _FORMAT_NUMBER.findall(spec):
+            if number == "*" or "{" in spec or int(number) > MAX_STRING:
+                raise SecurityError("a field width or precision in this pattern is too large")
+
+
+def _estimated_size(function: Any, target: Any, args: tuple) -> int:
+    """What `replace` and `join` would produce, worked out before they run."""
+    name = getattr(function, "__name__", "")
+    if name in {"replace", "do_replace"} and isinstance(target, str) and len(args) >= 2:
+        old, new = str(args[0]), str(args[1])
+        return len(target) + (target.count(old) if old else len(target) + 1) * len(new)
+    if name in {"join", "do_join", "sync_do_join"}:
+        separator, items = (target, args[0]) if name == "join" else (
+            (args[0] if args else ""), target)
+        if isinstance(separator, str) and isinstance(items, (list, tuple)):
+            return _size(items) + len(separator) * len(items)
+    return 0
+
+
+def _check_arguments(function: Any, target: Any, args: tuple, kwargs: dict) -> None:
+    for argument in (*args, *kwargs.values()):
+        if isinstance(argument, int) and not isinstance(argument, bool) \
+                and abs(argument) > MAX_STRING:
+            raise SecurityError(f"the number {argument} is too large here")
+    if _estimated_size(function, target, args) > MAX_STRING:
+        raise SecurityError(f"the result would be too large (over {MAX_STRING:,} characters)")
+
+
+def _bounded_filter(function):
+    """A filter that refuses huge widths and counts, and results too large to keep."""
+    @functools.wraps(function)
+    def bounded(*args, **kwargs):
+        # Filters that take the context or environment get it first; the value comes next.
+        values = [argument for argument in args if not hasattr(argument, "environment")
+                  and not hasattr(argument, "sandboxed")]
+        target, rest = (values[0], tuple(values[1:])) if values else (None, ())
+        if function.__name__ == "do_format" and isinstance(target, str):
+            _refuse_wide_pattern(target)
+        _check_arguments(function, target, rest, kwargs)
+        return _refuse_large(function(*args, **kwargs))
+    return bounded
+
+
+class _BoundedNamespace(Namespace):
+    """`namespace()` whose values are bounded, since `{% set ns.x = ns.x ~ ns.x %}` doubles."""
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        super().__setitem__(name, _refuse_large(value))
+
+
+class _ReportSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox (read-only data), also bounding what a template can make."""
+
+    intercepted_binops = frozenset(["*", "**", "+", "%"])
 
     def call_binop(self, context, name, left, right):
         if name == "**" and isinstance(right, int) and abs(right) > MAX_POWER:
@@ -52,10 +138,43 @@ class _ReportSandbox(SandboxedEnvironment):
         if name == "*":
             for sequence, count in ((left, right), (right, left)):
                 if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) \
-                        and len(sequence) * count > MAX_STRING:
+                        and _size(sequence) * count > MAX_STRING:
                     raise SecurityError("the result would be too large")
             return operator.mul(left, right)
+        if name == "%" and isinstance(left, str):
+            _refuse_wide_pattern(left)
+            for argument in (right if isinstance(right, tuple) else (right,)):
+                _check_arguments(None, None, (argument,), {})
+            return _refuse_large(operator.mod(left, right))
+        if name == "+":
+            return _refuse_large(operator.add(left, right))
         return super().call_binop(context, name, left, right)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
+        target = getattr(__obj, "__self__", None)
+        if isinstance(target, str) or getattr(__obj, "__name__", "") == "join":
+            _check_arguments(__obj, target, args, kwargs)
+        return _refuse_large(super().call(__context, __obj, *args, **kwargs))
+
+    def wrap_str_format(self, value):
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:
+            _refuse_wide_pattern(value.__self__)
+        return wrapped
+
+
+class _TemplateSetLoader(FileSystemLoader):
+    """Loads only files inside the template set: a symbolic link cannot point out of it."""
+
+    def __init__(self, folder: Path):
+        super().__init__(str(folder))
+        self.folder = folder.resolve()
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        if not Path(filename).resolve().is_relative_to(self.folder):
+            raise TemplateNotFound(template)
+        return source, filename, uptodate
 
 
 class _SectionLoader(BaseLoader):
@@ -72,6 +191,18 @@ class _SectionLoader(BaseLoader):
             raise TemplateNotFound(template)
         source, filename = self.sources[template]
         return source, filename, lambda: True
+
+
+_PANDOC_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~^$@:\"'=&%])")
+
+
+def restore_literals(markdown: str, literals: list[str]) -> str:
+    """Rendered Markdown with the case text put back, escaped so that a Markdown reader such as
+    pandoc also shows it literally (its own newlines become hard line breaks)."""
+    def escaped(match) -> str:
+        text = _PANDOC_SPECIAL.sub(r"\\\1", literals[int(match.group(1))])
+        return text.replace("\n", "\\\n")
+    return LITERAL.sub(escaped, markdown)
 
 
 def long_date(value: Any, date_format: str) -> str:
@@ -99,16 +230,18 @@ class Renderer:
         self.literals = LiteralStore()
         self.template_dir = template_dir
         self.section_loader = _SectionLoader()
-        self.report_env = self._environment(FileSystemLoader(str(template_dir)), date_format)
+        self.report_env = self._environment(_TemplateSetLoader(template_dir), date_format)
         self.section_env = self._environment(self.section_loader, date_format)
 
-    def _environment(self, loader: BaseLoader, date_format: str) -> SandboxedEnvironment:
+    def _environment(self, loader: BaseLoader, date_format: str) -> ImmutableSandboxedEnvironment:
         env = _ReportSandbox(loader=loader, undefined=StrictUndefined, finalize=self._finalize,
                              autoescape=False, keep_trailing_newline=True,
                              trim_blocks=True, lstrip_blocks=True)
         env.filters["long_date"] = lambda value: long_date(value, date_format)
         env.filters["partial_date"] = lambda value: partial_date(value, date_format)
+        env.filters = {name: _bounded_filter(function) for name, function in env.filters.items()}
         env.globals["placeholder"] = self.placeholder
+        env.globals["namespace"] = _BoundedNamespace
         return env
 
     def _finalize(self, value: Any) -> str:
@@ -141,15 +274,49 @@ def _error_line(error: BaseException, filenames: set[str] | None, folder: Path |
     return found
 
 
-def _render(env: SandboxedEnvironment, name: str, context: dict[str, Any],
+class _TimeLimit:
+    """Stops a template that runs too long (a loop in a loop), where the platform allows it."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.armed = (hasattr(signal, "setitimer")
+                      and threading.current_thread() is threading.main_thread())
+
+    def _expired(self, signum, frame):
+        raise SecurityError(f"the template ran for more than {self.seconds:g} seconds")
+
+    def __enter__(self):
+        if self.armed:
+            self.previous = signal.signal(signal.SIGALRM, self._expired)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+
+
+def _generate(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any]) -> str:
+    pieces, total = [], 0
+    with _TimeLimit(TIME_LIMIT):
+        for piece in env.get_template(name).generate(context):
+            total += len(piece)
+            if total > MAX_OUTPUT:
+                raise SecurityError(f"the output would be larger than {MAX_OUTPUT:,} characters")
+            pieces.append(piece)
+    return "".join(pieces)
+
+
+def _render(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any],
             filenames: set[str] | None, folder: Path | None = None) -> str:
     try:
-        return env.get_template(name).render(context)
+        return _generate(env, name, context)
     except TemplateSyntaxError as error:
         raise ReportkitError(f"template syntax error: {error.message}",
                              path=error.filename or name, line=error.lineno) from None
     except (TemplateError, SecurityError, TypeError, ValueError, AttributeError, KeyError,
-            IndexError, ZeroDivisionError, OverflowError, RecursionError) as error:
+            IndexError, ZeroDivisionError, OverflowError, RecursionError, MemoryError) as error:
         where = _error_line(error, filenames, folder)
         path, line = where if where else (name, None)
         message, hint = _describe(error)

@@ -20,9 +20,11 @@ def build(
     anonymise: Annotated[bool, typer.Option("--anonymise", help="Use initials, whatever the case says.")] = False,
     final: Annotated[bool, typer.Option("--final", help="Refuse to write while placeholders remain.")] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF beside it (needs LibreOffice).")] = False,
+    emit_markdown: Annotated[Optional[Path], typer.Option(
+        "--emit-markdown", help="Also write the rendered Markdown (pandoc syntax) to this file.")] = None,
 ) -> None:
     """Build a report from a case file."""
-    from reportkit.build import LibraryCache, build_report, load_inputs
+    from reportkit.build import LibraryCache, build_report, default_output, load_inputs
     from reportkit.errors import ReportkitError
     from reportkit.output import refuse_existing, write_atomically
     from reportkit.pages import convert_to_pdf, page_limit_warning
@@ -31,11 +33,16 @@ def build(
     target = output or case.with_suffix(".docx")
     pdf_target = target.with_suffix(".pdf")
     try:
+        libraries = LibraryCache(library_root(library))
+        inputs = load_inputs(case, libraries, template_search_path(templates))
+        if output is None:  # an anonymised report's name must not come from a named case file
+            target = default_output(case, inputs.loaded, anonymise)
+            pdf_target = target.with_suffix(".pdf")
         refuse_existing(target, force)
         if pdf:
             refuse_existing(pdf_target, force)
-        libraries = LibraryCache(library_root(library))
-        inputs = load_inputs(case, libraries, template_search_path(templates))
+        if emit_markdown is not None:
+            refuse_existing(emit_markdown, force)
         report = build_report(inputs, libraries, anonymise=anonymise)
         if final and report.placeholders:
             lines = "\n".join(f"  {item.origin}: {item.text}" for item in report.placeholders)
@@ -48,6 +55,11 @@ def build(
             warning = page_limit_warning(report.docx, report.document,
                                          inputs.template_set.config.page_limit, pdf_bytes)
         write_atomically(target, report.docx, force)
+        if emit_markdown is not None:
+            from reportkit.render import restore_literals
+
+            markdown = restore_literals(report.markdown, report.literals)
+            write_atomically(emit_markdown, markdown.encode("utf-8"), force)
         if pdf_bytes is not None:
             write_atomically(pdf_target, pdf_bytes, force)
     except ReportkitError as error:
