@@ -151,3 +151,13 @@ def test_malformed_sources_name_file_and_line(scenario):
     sources = scenario / "library" / "qualityland" / "sources.json"
     line = edit(sources, '"type": "report",', '"type": "report"')
     assert_reported(check(scenario), sources, line + 1, "invalid JSON")
+
+
+def test_an_unanswered_question_is_reported_once_with_its_line(scenario):
+    """C003 names the answer's line; the answer's placeholder in the report is not a second C008."""
+    case = scenario / "case.yaml"
+    line = edit(case, '"The sources describe a protection programme with limited reach."', '""')
+    result = run_cli("check", case, "--library", scenario / "library", "--format", "json")
+    findings = json.loads(result.stdout)["findings"]
+    assert [(item["id"], item["line"]) for item in findings if item["id"] in {"C003", "C008"}] \
+        == [("C003", line)]

@@ -95,7 +95,14 @@ def impossible_event_dates(context: CheckContext) -> Iterator[Hit]:
 
 
 def remaining_placeholders(context: CheckContext) -> Iterator[Hit]:
+    # An unanswered question already has its own finding (C003), with its line; the bundled
+    # templates mark its gap "answer to question N", so that placeholder is not reported twice.
+    reported_by_c003 = {f"answer to question {index + 1}"
+                          for index, question in enumerate(context.case.case.instructions.questions)
+                          if not question.answer.strip()}
     for placeholder in context.placeholders:
+        if placeholder.text.strip("[]").partition(": ")[2] in reported_by_c003:
+            continue
         # The origin is a line of the rendered report, not of a file the user edits: name the case.
         yield Hit(f"the built report still has the placeholder {placeholder.text}", context.case.path,
                   None, "`reportkit build --final` refuses to write the report while any remain")
