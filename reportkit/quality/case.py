@@ -39,14 +39,24 @@ def incomplete_instructions(context: CheckContext) -> Iterator[Hit]:
                   "copy the questions from the letter of instruction under `instructions.questions:`")
 
 
+def _unanswered(context: CheckContext) -> dict[int, str | None]:
+    """Each unanswered question's index, with the placeholder that stands for its answer in the
+    built report (the bundled templates word it "answer to question N"), if there is one."""
+    texts = {placeholder.text.strip("[]").partition(": ")[2]: placeholder.text
+             for placeholder in context.placeholders}
+    return {index: texts.get(f"answer to question {index + 1}")
+            for index, question in enumerate(context.case.case.instructions.questions)
+            if not question.answer.strip()}
+
+
 def unanswered_questions(context: CheckContext) -> Iterator[Hit]:
     loaded = context.case
-    for index, question in enumerate(loaded.case.instructions.questions):
-        if not question.answer.strip():
-            yield Hit(f"question {index + 1} has no answer yet; `reportkit build --final` refuses "
-                      f"to write the report until it has one", loaded.path,
-                      loaded.line_of("instructions", "questions", index, "answer"),
-                      "write the answer under `answer:`")
+    for index, placeholder in _unanswered(context).items():
+        shown = f"; the report shows {placeholder} in its place" if placeholder else ""
+        yield Hit(f"question {index + 1} has no answer yet{shown}; `reportkit build --final` "
+                  f"refuses to write the report until it has one", loaded.path,
+                  loaded.line_of("instructions", "questions", index, "answer"),
+                  "write the answer under `answer:`")
 
 
 def _phrase_hits(context: CheckContext, phrases: PhraseList, label: str) -> Iterator[Hit]:
@@ -95,13 +105,10 @@ def impossible_event_dates(context: CheckContext) -> Iterator[Hit]:
 
 
 def remaining_placeholders(context: CheckContext) -> Iterator[Hit]:
-    # An unanswered question already has its own finding (C003), with its line; the bundled
-    # templates mark its gap "answer to question N", so that placeholder is not reported twice.
-    reported_by_c003 = {f"answer to question {index + 1}"
-                          for index, question in enumerate(context.case.case.instructions.questions)
-                          if not question.answer.strip()}
+    # The placeholder of an unanswered question is named by that question's finding (C003).
+    reported_by_c003 = set(_unanswered(context).values())
     for placeholder in context.placeholders:
-        if placeholder.text.strip("[]").partition(": ")[2] in reported_by_c003:
+        if placeholder.text in reported_by_c003:
             continue
         # The origin is a line of the rendered report, not of a file the user edits: name the case.
         yield Hit(f"the built report still has the placeholder {placeholder.text}", context.case.path,
