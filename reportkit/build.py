@@ -15,12 +15,13 @@ from reportkit.crossref import case_problems, library_problems
 from reportkit.document import (BlockQuote, Document, Heading, ListBlock, Metadata, Paragraph,
                                 Placeholder, Table)
 from reportkit.docx import write_docx
+from reportkit.docx.package import with_custom_xml
 from reportkit.errors import ReportkitError
 from reportkit.load.case import LoadedCase, load_case
 from reportkit.load.library import Library, load_library
 from reportkit.load.templates import TemplateSetDir, load_template_set
 from reportkit.parse import parse_markdown
-from reportkit.provenance import library_revision
+from reportkit.provenance import library_revision, provenance_record, record_xml
 from reportkit.render import Markdown, Renderer
 from reportkit.select import select_sections
 
@@ -63,13 +64,18 @@ class LibraryCache:
         return self._libraries[country]
 
     def revision(self, country: str) -> str:
+        return f"{self.get(country).info.library_version} ({self.commit(country)})"
+
+    def commit(self, country: str) -> str:
+        """The library's git commit, or a hash of its files outside git."""
         if country not in self._revisions:
-            library = self.get(country)
-            self._revisions[country] = f"{library.info.library_version} ({library_revision(library.country_dir)})"
+            self._revisions[country] = library_revision(self.get(country).country_dir)
         return self._revisions[country]
 
 
-def load_inputs(case_path: Path, libraries: LibraryCache, template_dirs: list[Path]) -> Inputs:
+def load_inputs(case_path: Path, libraries: LibraryCache, template_dirs: list[Path],
+                template_sets: dict[str, TemplateSetDir] | None = None) -> Inputs:
+    """`template_sets`, when given, keeps each template set loaded for the next case (a batch)."""
     loaded = load_case(case_path)
     try:
         library = libraries.get(loaded.case.country)
@@ -79,7 +85,11 @@ def load_inputs(case_path: Path, libraries: LibraryCache, template_dirs: list[Pa
                                  line=loaded.line_of("country"), hint=error.problems[0].hint) from None
         raise
     try:
-        template_set = load_template_set(loaded.case.jurisdiction, template_dirs)
+        template_set = (template_sets or {}).get(loaded.case.jurisdiction)
+        if template_set is None:
+            template_set = load_template_set(loaded.case.jurisdiction, template_dirs)
+        if template_sets is not None:
+            template_sets[loaded.case.jurisdiction] = template_set
     except ReportkitError as error:
         if error.path is None:
             raise ReportkitError(f"unknown jurisdiction: {error.problems[0].message}", path=case_path,
@@ -118,6 +128,9 @@ def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fals
     document, cited = resolve_citations(document, library.sources, config.date_format)
     # Write.
     data = write_docx(document, template_set.reference_docx, config.styles)
+    record = provenance_record(loaded, library, libraries.commit(library.country), template_set,
+                               sections, cited, anonymiser)
+    data = with_custom_xml(data, record_xml(record))
     if anonymiser is not None:
         _refuse_leaks(data, anonymiser)
     return Report(data, document, markdown, cited, [section.id for section in sections],

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reportkit.errors import ReportkitError
+
+if TYPE_CHECKING:
+    from reportkit.anonymise import Anonymiser
+    from reportkit.load.case import LoadedCase
+    from reportkit.load.library import Library, Section
+    from reportkit.load.templates import TemplateSetDir
 
 
 def hash_bytes(data: bytes) -> str:
@@ -37,3 +48,178 @@ def library_revision(folder: Path) -> str:
     except (OSError, subprocess.SubprocessError):
         pass
     return f"sha256:{hash_folder(folder)[:16]}"
+
+
+# What a report records about its inputs, stored inside the .docx as a custom XML data part.
+# It holds versions and hashes only: never a path or any text of the case, which can name the
+# applicant.
+
+NAMESPACE = "urn:reportkit:provenance:1"
+
+
+@dataclass(frozen=True)
+class SectionUsed:
+    id: str
+    origin: str  # "library", or "case" for a section the case file replaces or adds
+    sha256: str  # of the text the section was rendered from
+
+
+@dataclass(frozen=True)
+class Record:
+    reportkit_version: str
+    country: str
+    library_version: str
+    library_revision: str  # git commit of the library, or a hash of its files outside git
+    template_set: str
+    template_set_sha256: str
+    case_sha256: str  # of the case file's bytes
+    report_date: str
+    sections: tuple[SectionUsed, ...]
+    cited: tuple[str, ...]
+
+    def as_dict(self) -> dict:
+        return {
+            "reportkit_version": self.reportkit_version,
+            "library": {"country": self.country, "version": self.library_version,
+                        "revision": self.library_revision},
+            "template_set": {"name": self.template_set, "sha256": self.template_set_sha256},
+            "case": {"sha256": self.case_sha256, "report_date": self.report_date},
+            "sections": [{"id": section.id, "origin": section.origin, "sha256": section.sha256}
+                         for section in self.sections],
+            "cited": list(self.cited),
+        }
+
+
+def provenance_record(loaded: LoadedCase, library: Library, revision: str,
+                      template_set: TemplateSetDir, sections: list[Section], cited: list[str],
+                      anonymiser: Anonymiser | None) -> Record:
+    """The record of one build. `revision` is the library's commit or content hash."""
+    from reportkit import __version__
+
+    def safe(text: str) -> str:  # a case-defined section id could hold a protected name
+        return anonymiser.scrub(text) if anonymiser else text
+
+    return Record(
+        reportkit_version=__version__,
+        country=library.country,
+        library_version=library.info.library_version,
+        library_revision=revision,
+        template_set=template_set.name,
+        template_set_sha256=hash_folder(template_set.path),
+        case_sha256=hash_bytes(loaded.path.read_bytes()),
+        report_date=loaded.case.report_date.isoformat(),
+        sections=tuple(SectionUsed(safe(section.id),
+                                   "case" if section.path == loaded.path else "library",
+                                   hash_text(section.body))
+                       for section in sections),
+        cited=tuple(cited),
+    )
+
+
+def record_xml(record: Record) -> bytes:
+    """The record as the XML document stored in the report."""
+    from lxml import etree
+
+    def child(parent, tag: str, **attributes: str):
+        return etree.SubElement(parent, f"{{{NAMESPACE}}}{tag}", attributes)
+
+    root = etree.Element(f"{{{NAMESPACE}}}provenance", {"version": "1"}, nsmap={None: NAMESPACE})
+    child(root, "reportkit", version=record.reportkit_version)
+    child(root, "library", country=record.country, version=record.library_version,
+          revision=record.library_revision)
+    child(root, "templateSet", name=record.template_set, sha256=record.template_set_sha256)
+    child(root, "case", sha256=record.case_sha256, reportDate=record.report_date)
+    sections = child(root, "sections")
+    for section in record.sections:
+        child(sections, "section", id=section.id, origin=section.origin, sha256=section.sha256)
+    sources = child(root, "sources")
+    for source_id in record.cited:
+        child(sources, "source", id=source_id)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def record_from_xml(blob: bytes, path: Path) -> Record:
+    from lxml import etree
+
+    def find(tag: str):
+        found = root.find(f"{{{NAMESPACE}}}{tag}")
+        if found is None:
+            raise ReportkitError(f"the provenance record has no <{tag}> element", path=path,
+                                 hint="the record was edited or damaged; build the report again")
+        return found
+
+    def attribute(node, name: str) -> str:
+        value = node.get(name)
+        if value is None:
+            raise ReportkitError(f"the provenance record's <{etree.QName(node).localname}> has no "
+                                 f"'{name}'", path=path,
+                                 hint="the record was edited or damaged; build the report again")
+        return value
+
+    try:
+        root = etree.fromstring(blob, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as error:
+        raise ReportkitError(f"the provenance record is not well-formed XML: {error}", path=path,
+                             hint="build the report again") from None
+    library, template_set, case = find("library"), find("templateSet"), find("case")
+    return Record(
+        reportkit_version=attribute(find("reportkit"), "version"),
+        country=attribute(library, "country"),
+        library_version=attribute(library, "version"),
+        library_revision=attribute(library, "revision"),
+        template_set=attribute(template_set, "name"),
+        template_set_sha256=attribute(template_set, "sha256"),
+        case_sha256=attribute(case, "sha256"),
+        report_date=attribute(case, "reportDate"),
+        sections=tuple(SectionUsed(attribute(node, "id"), attribute(node, "origin"),
+                                   attribute(node, "sha256"))
+                       for node in find("sections").iter(f"{{{NAMESPACE}}}section")),
+        cited=tuple(attribute(node, "id") for node in find("sources").iter(f"{{{NAMESPACE}}}source")),
+    )
+
+
+def read_record(path: Path) -> Record:
+    """The record stored in a report built by reportkit."""
+    from reportkit.docx.package import read_custom_xml
+
+    if not path.exists():
+        raise ReportkitError("no such file", path=path, hint="check the path")
+    if path.is_dir():
+        raise ReportkitError("is a folder, not a report", path=path,
+                             hint="to search a folder, pass --cites SOURCE_ID FOLDER")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if "word/document.xml" not in archive.namelist():
+                raise ReportkitError("not a Word document (a zip without word/document.xml)",
+                                     path=path, hint="give a .docx report built by reportkit")
+            blob = read_custom_xml(archive, NAMESPACE)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile) as error:
+        raise ReportkitError(f"not a Word document ({error})", path=path,
+                             hint="give a .docx report built by reportkit") from None
+    except OSError as error:
+        raise ReportkitError(f"cannot read the file: {error.strerror or error}", path=path) from None
+    if blob is None:
+        raise ReportkitError("this document has no reportkit provenance record", path=path,
+                             hint="only reports built by `reportkit build` or `reportkit batch` "
+                                  "carry one; build the report again to add it")
+    return record_from_xml(blob, path)
+
+
+def reports_citing(folder: Path, source_id: str) -> tuple[list[Path], list[ReportkitError]]:
+    """The reports (*.docx, at any depth) in `folder` whose record cites `source_id`, and the
+    .docx files that could not be read or hold no record."""
+    if not folder.is_dir():
+        raise ReportkitError("no such folder" if not folder.exists() else "not a folder",
+                             path=folder, hint="pass the folder that holds the reports")
+    citing, unreadable = [], []
+    for path in sorted(folder.rglob("*.docx")):
+        if not path.is_file() or path.name.startswith("~$"):  # Word's lock files
+            continue
+        try:
+            record = read_record(path)
+        except ReportkitError as error:
+            unreadable.append(error)
+            continue
+        if source_id in record.cited:
+            citing.append(path)
+    return citing, unreadable

@@ -4,3 +4,9 @@
 from reportkit.cli import build  # noqa: F401
 from reportkit.cli import check  # noqa: F401
 from reportkit.cli import schedule  # noqa: F401
+from reportkit.cli import batch  # noqa: F401
+from reportkit.cli import provenance  # noqa: F401
+from reportkit.cli import sections  # noqa: F401
+from reportkit.cli import sources  # noqa: F401
+from reportkit.cli import templates  # noqa: F401
+from reportkit.cli import schema  # noqa: F401

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from xml.sax.saxutils import escape
 
@@ -83,3 +84,62 @@ def reproducible_bytes(document) -> bytes:
             info.external_attr = 0o644 << 16
             target.writestr(info, source.read(name))
     return out.getvalue()
+
+
+_CUSTOM_XML_NS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
+
+
+def with_custom_xml(data: bytes, blob: bytes) -> bytes:
+    """The same .docx with `blob` stored as a custom XML data part, as Word stores one.
+
+    The item (customXml/itemN.xml) is related from the main document part and has its own
+    properties part (itemPropsN.xml) naming the item's namespace; the result stays reproducible."""
+    import uuid
+
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    package = document.part.package
+    namespace = _namespace_of(blob) or ""
+    # A reference.docx saved from an earlier report brings that report's item: drop it, so that
+    # the document holds one item in this namespace, this build's.
+    for relationship_id, relationship in list(document.part.rels.items()):
+        if relationship.reltype == RT.CUSTOM_XML and not relationship.is_external and \
+                _namespace_of(relationship.target_part.blob) == namespace:
+            document.part.rels.pop(relationship_id)
+    item_name = package.next_partname("/customXml/item%d.xml")
+    number = item_name.idx
+    # The same namespace always gets the same item id, so that builds stay byte-identical.
+    item_id = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, namespace)).upper() + "}"
+    properties = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+        f'<ds:datastoreItem ds:itemID="{item_id}" xmlns:ds="{_CUSTOM_XML_NS}">'
+        f'<ds:schemaRefs><ds:schemaRef ds:uri="{escape(namespace, {chr(34): "&quot;"})}"/>'
+        "</ds:schemaRefs></ds:datastoreItem>").encode("utf-8")
+    item = Part(item_name, CT.XML, blob, package)
+    item_properties = Part(PackURI(f"/customXml/itemProps{number}.xml"),
+                           CT.OFC_CUSTOM_XML_PROPERTIES, properties, package)
+    item.relate_to(item_properties, RT.CUSTOM_XML_PROPS)
+    document.part.relate_to(item, RT.CUSTOM_XML)
+    return reproducible_bytes(document)
+
+
+def _namespace_of(blob: bytes) -> str | None:
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(blob, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return None
+    return etree.QName(root).namespace
+
+
+def read_custom_xml(archive: zipfile.ZipFile, namespace: str) -> bytes | None:
+    """The first custom XML data part whose root element is in `namespace`, if there is one."""
+    for name in sorted(archive.namelist()):
+        if not re.fullmatch(r"customXml/item\d+\.xml", name):
+            continue
+        blob = archive.read(name)
+        if _namespace_of(blob) == namespace:
+            return blob
+    return None

@@ -1,0 +1,106 @@
+"""`reportkit batch`: build many case files into one folder, loading the library once."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reportkit.cli.app import LibraryOption, TemplatesOption, app, fail, library_root
+
+
+def _show_progress() -> bool:
+    """A live bar only for a person at a terminal; logs and CI get plain lines."""
+    return sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("true", "1")
+
+
+@app.command()
+def batch(
+    cases: Annotated[list[Path], typer.Argument(help="The case files (YAML).")],
+    output_dir: Annotated[Path, typer.Option(
+        "-o", "--output-dir", help="The folder to write the reports into (created if missing).")],
+    library: LibraryOption = None,
+    templates: TemplatesOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing output files.")] = False,
+    anonymise: Annotated[bool, typer.Option(
+        "--anonymise", help="Use initials, whatever each case says.")] = False,
+) -> None:
+    """Build many case files into one folder, loading the library once.
+
+    Each report is written as OUTPUT_DIR/CASE.docx. A case that fails does not stop the others;
+    every failure is listed at the end, and the exit code is then 1."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from reportkit.build import LibraryCache, build_report, default_output, load_inputs
+    from reportkit.errors import ReportkitError
+    from reportkit.output import refuse_existing, write_atomically
+    from reportkit.paths import template_search_path
+
+    if output_dir.exists() and not output_dir.is_dir():
+        fail(ReportkitError("is a file, not a folder", path=output_dir,
+                            hint="-o names the folder that receives the reports"))
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        fail(ReportkitError(f"cannot create the output folder: {error.strerror or error}",
+                            path=output_dir))
+    libraries = LibraryCache(library_root(library))
+    template_dirs = template_search_path(templates)
+    template_sets: dict = {}  # each template set is read once, then reused
+    written: dict[Path, Path] = {}  # output file -> the case that produced it in this run
+    failures: list[tuple[Path, ReportkitError]] = []
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        console=Console(stderr=True), disable=not _show_progress(), transient=True)
+
+    def say(text: str, err: bool = False) -> None:
+        if progress.live.is_started:  # above the bar, which would otherwise be drawn over
+            progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
+        else:
+            typer.echo(text, err=err)
+
+    def build_one(case: Path):
+        inputs = load_inputs(case, libraries, template_dirs, template_sets)
+        # The anonymised file name rule of `reportkit build`, inside the output folder.
+        target = output_dir / default_output(case, inputs.loaded, anonymise).name
+        if target in written:
+            raise ReportkitError(f"another case in this batch ({written[target]}) writes {target} too",
+                                 path=case, hint="give the case files different names")
+        refuse_existing(target, force)
+        report = build_report(inputs, libraries, anonymise=anonymise)
+        write_atomically(target, report.docx, force)
+        return target, report
+
+    try:
+        with progress:
+            task = progress.add_task("building", total=len(cases))
+            for case in cases:
+                progress.update(task, description=f"building {case.name}")
+                try:
+                    target, report = build_one(case)
+                except ReportkitError as error:
+                    failures.append((case, error))
+                    say(f"failed {case}", err=True)
+                else:
+                    written[target] = case
+                    say(f"wrote {target} ({len(report.section_ids)} sections, {len(report.cited)} sources)")
+                progress.advance(task)
+    except KeyboardInterrupt:
+        # Each report is written whole or not at all, so what was written can be used.
+        typer.echo(f"interrupted: {len(written)} report(s) written, the rest not", err=True)
+        raise typer.Exit(130) from None
+    if failures:
+        typer.echo(f"\n{len(failures)} case(s) failed:", err=True)
+    for case, error in failures:
+        if error.path is None:
+            typer.echo(f"{case}: {error}", err=True)
+            continue
+        if Path(error.path) != case:  # the problem is in a file the case uses
+            typer.echo(f"{case}: cannot be built:", err=True)
+        typer.echo(str(error), err=True)
+    typer.echo(f"{len(written)} built, {len(failures)} failed")
+    if failures:
+        raise typer.Exit(1)
