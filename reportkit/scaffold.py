@@ -11,6 +11,28 @@ from reportkit.load.library import available_countries, load_library
 from reportkit.load.templates import available_template_sets
 
 SKELETON = Path(__file__).parent / "data" / "new-case.yaml"
+# The JSON Schema of a case file, generated from models.Case and shipped with the package so
+# that editors can use it offline; tests keep it equal to `reportkit schema case`.
+CASE_SCHEMA = Path(__file__).parent / "data" / "case.schema.json"
+
+
+def case_schema_text() -> str:
+    """The JSON Schema of a case file, as `reportkit schema case` prints it."""
+    import json
+
+    from reportkit.models import Case
+
+    schema = {"title": "reportkit case file",
+              "description": "A case file for `reportkit build`; see `reportkit new`.",
+              **{key: value for key, value in Case.model_json_schema().items()
+                 if key not in ("title", "description")}}
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def case_schema_location() -> str:
+    """Where the case files that `new` writes find their schema: the installed copy, as a file
+    URL (a case file can live in any folder, so a relative path would not last)."""
+    return CASE_SCHEMA.resolve().as_uri()
 
 
 def new_case_text(case: Path, country: str, profiles: list[str], jurisdiction: str,
@@ -30,7 +52,7 @@ def new_case_text(case: Path, country: str, profiles: list[str], jurisdiction: s
         raise ReportkitError(f"unknown jurisdiction '{jurisdiction}'",
                              hint=f"available: {', '.join(template_sets)}")
     return Template(SKELETON.read_text(encoding="utf-8")).substitute(
-        case_name=case.name, jurisdiction=jurisdiction,
+        schema_location=case_schema_location(), case_name=case.name, jurisdiction=jurisdiction,
         jurisdictions=" | ".join(template_sets), country=country,
         countries=" | ".join(countries), today=dt.date.today().isoformat(),
         profiles=", ".join(profiles), available_profiles=", ".join(library.info.profiles))

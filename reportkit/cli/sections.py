@@ -1,0 +1,92 @@
+"""`reportkit sections list|show`: what the country libraries say, and on what authority."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from reportkit.cli.app import LibraryOption, app, fail, library_root
+
+sections_app = typer.Typer(no_args_is_help=True, help="List and read the sections of a country library.")
+app.add_typer(sections_app, name="sections")
+
+CountryOption = Annotated[Optional[str], typer.Option(
+    "--country", help="Country library, e.g. peru (default: every country).")]
+
+
+@sections_app.command("list")
+def list_sections(
+    country: CountryOption = None,
+    profile: Annotated[Optional[str], typer.Option(
+        "--profile", help="Only the sections used for this applicant profile.")] = None,
+    library: LibraryOption = None,
+) -> None:
+    """Each section's id, title, profiles, review date and number of citations."""
+    from reportkit.cli.listing import print_table
+    from reportkit.errors import ReportkitError
+    from reportkit.library_view import citation_count, load_libraries
+    from reportkit.select import serves
+
+    try:
+        libraries = load_libraries(library_root(library), country)
+        if profile is not None:
+            known = sorted({name for item in libraries for name in item.info.profiles})
+            if profile not in known:
+                raise ReportkitError(f"unknown profile '{profile}'",
+                                     hint=f"available: {', '.join(known)}")
+    except ReportkitError as error:
+        fail(error)
+    several = len(libraries) > 1
+    headers = (["country"] if several else []) + ["id", "title", "profiles", "last reviewed",
+                                                  "citations"]
+    rows = []
+    for item in libraries:
+        chosen = sorted(item.sections.values(), key=lambda section: (section.meta.order, section.id))
+        for section in chosen:
+            if profile is not None and not serves(section.meta.profiles, {profile}):
+                continue
+            meta = section.meta
+            rows.append(([item.country] if several else []) + [
+                meta.id, meta.title, ", ".join(meta.profiles), meta.last_reviewed.isoformat(),
+                str(citation_count(section.body))])
+    print_table(headers, rows)
+
+
+@sections_app.command("show")
+def show_section(
+    section_id: Annotated[str, typer.Argument(metavar="ID", help="The section id.")],
+    country: CountryOption = None,
+    library: LibraryOption = None,
+) -> None:
+    """A section's Markdown with each citation written out, then the full sources."""
+    from reportkit.cli.listing import did_you_mean
+    from reportkit.errors import ReportkitError
+    from reportkit.library_view import full_reference_text, load_libraries, resolve_citation_text
+
+    try:
+        libraries = load_libraries(library_root(library), country)
+        holding = [item for item in libraries if section_id in item.sections]
+        if not holding:
+            known = sorted({key for item in libraries for key in item.sections})
+            raise ReportkitError(f"no section '{section_id}'", hint=did_you_mean(section_id, known))
+        if len(holding) > 1:
+            raise ReportkitError(f"several countries have a section '{section_id}'",
+                                 hint="choose one with --country "
+                                      + " or --country ".join(item.country for item in holding))
+    except ReportkitError as error:
+        fail(error)
+    chosen = holding[0]
+    section = chosen.sections[section_id]
+    resolved = resolve_citation_text(section.body, chosen.sources)
+    meta = section.meta
+    typer.echo(f"# {meta.title}\n")
+    typer.echo(f"<!-- {section.path}: id {meta.id}, profiles {', '.join(meta.profiles)}, "
+               f"last reviewed {meta.last_reviewed.isoformat()} -->\n")
+    typer.echo(resolved.text.strip("\n"))
+    if resolved.cited:
+        typer.echo("\n## Sources\n")
+        for key in resolved.cited:
+            typer.echo(f"- [{key}] {full_reference_text(chosen.sources[key])}.")
+    for key in resolved.unknown:
+        typer.echo(f"{section.path}: warning: unknown citation key '@{key}'", err=True)

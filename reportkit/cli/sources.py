@@ -1,0 +1,136 @@
+"""`reportkit sources list|show|import`: the sources a country library cites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from reportkit.cli.app import LibraryOption, app, fail, library_root
+
+sources_app = typer.Typer(no_args_is_help=True,
+                          help="List, read and import the sources of a country library (CSL JSON).")
+app.add_typer(sources_app, name="sources")
+
+CountryOption = Annotated[Optional[str], typer.Option(
+    "--country", help="Country library, e.g. peru (default: every country).")]
+
+
+def _iso(date) -> str:
+    if date is None:
+        return ""
+    if date.literal or date.raw:
+        return date.literal or date.raw
+    return "-".join(f"{part:02d}" if index else str(part) for index, part in enumerate(date.parts()))
+
+
+@sources_app.command("list")
+def list_sources(country: CountryOption = None, library: LibraryOption = None) -> None:
+    """Each source's id, type, author or publisher, date of issue and title."""
+    from reportkit.cite import creator
+    from reportkit.cli.listing import print_table
+    from reportkit.errors import ReportkitError
+    from reportkit.library_view import load_libraries
+
+    try:
+        libraries = load_libraries(library_root(library), country)
+    except ReportkitError as error:
+        fail(error)
+    several = len(libraries) > 1
+    headers = (["country"] if several else []) + ["id", "type", "author/publisher", "issued", "title"]
+    rows = [([item.country] if several else [])
+            + [source.id, source.type, creator(source), _iso(source.issued), source.title or ""]
+            for item in libraries for source in sorted(item.sources.values(), key=lambda s: s.id)]
+    print_table(headers, rows)
+
+
+def _field_text(value) -> str:
+    if isinstance(value, dict) and "date-parts" in value:
+        parts = value["date-parts"][0] if value["date-parts"] else []
+        return "-".join(f"{int(part):02d}" if index else str(part) for index, part in enumerate(parts))
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        return "; ".join(item.get("literal") or " ".join(
+            str(item[key]) for key in ("given", "family") if item.get(key)) for item in value)
+    if isinstance(value, (dict, list)):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+@sources_app.command("show")
+def show_source(
+    source_id: Annotated[str, typer.Argument(metavar="ID", help="The source id (citation key).")],
+    country: CountryOption = None,
+    library: LibraryOption = None,
+) -> None:
+    """Every field of one source, and the full reference as a footnote gives it."""
+    from reportkit.cli.listing import did_you_mean
+    from reportkit.errors import ReportkitError
+    from reportkit.library_view import full_reference_text, load_libraries
+
+    try:
+        libraries = load_libraries(library_root(library), country)
+        holding = [item for item in libraries if source_id in item.sources]
+        if not holding:
+            known = sorted({key for item in libraries for key in item.sources})
+            raise ReportkitError(f"no source '{source_id}'", hint=did_you_mean(source_id, known))
+        if len(holding) > 1:
+            raise ReportkitError(f"several countries have a source '{source_id}'",
+                                 hint="choose one with --country "
+                                      + " or --country ".join(item.country for item in holding))
+    except ReportkitError as error:
+        fail(error)
+    chosen = holding[0]
+    source = chosen.sources[source_id]
+    fields = source.model_dump(mode="json", by_alias=True, exclude_none=True)
+    width = max(len(name) for name in fields)
+    typer.echo(f"{chosen.sources_path}:{chosen.source_lines[source_id]}")
+    for name, value in fields.items():
+        if value in ([], ""):
+            continue
+        typer.echo(f"{name.ljust(width)}  {_field_text(value)}")
+    typer.echo(f"\nreference: {full_reference_text(source)}.")
+
+
+@sources_app.command("import")
+def import_sources(
+    file: Annotated[Path, typer.Argument(metavar="FILE.json", help="A CSL JSON export (Zotero: "
+                                         "Export Collection… > CSL JSON).")],
+    country: Annotated[str, typer.Option("--country", help="The country library to add them to.")],
+    update: Annotated[bool, typer.Option(
+        "--update", help="Replace a library record whose id is imported with other content.")] = False,
+    keep_duplicates: Annotated[bool, typer.Option(
+        "--keep-duplicates", help="Import a record even if its URL or DOI is already in the "
+                                  "library under another id.")] = False,
+    library: LibraryOption = None,
+) -> None:
+    """Merge a Zotero CSL JSON export into COUNTRY/sources.json, in id order, without churn.
+
+    Identical records are left alone; a record whose id is in the library with other content is
+    a conflict, kept as the library has it unless --update; a new id with a URL or DOI already in
+    the library is a likely duplicate and is not imported unless --keep-duplicates. Invalid
+    records are reported and skipped. The file is written once, atomically, only if it changes."""
+    from reportkit.errors import ReportkitError
+    from reportkit.library_sources import (ADDED, CONFLICT, DUPLICATE, INVALID, UNCHANGED, UPDATED,
+                                           import_sources as run_import)
+
+    try:
+        result = run_import(library_root(library), country, file, update, keep_duplicates)
+    except ReportkitError as error:
+        fail(error)
+    for problem in result.problems:
+        typer.echo(str(problem), err=True)
+    for outcome in result.outcomes:
+        if outcome.status in (CONFLICT, DUPLICATE):
+            typer.echo(f"{file}:{outcome.line}: {outcome.status} '{outcome.source_id}': "
+                       f"{outcome.detail}", err=True)
+        elif outcome.status in (ADDED, UPDATED):
+            note = f" ({outcome.detail})" if outcome.detail else ""
+            typer.echo(f"{outcome.status} {outcome.source_id}{note}")
+    typer.echo(f"{result.count(ADDED)} added, {result.count(UPDATED)} updated, "
+               f"{result.count(UNCHANGED)} unchanged, {result.count(CONFLICT)} conflicts skipped, "
+               f"{result.count(DUPLICATE)} duplicates, {result.count(INVALID)} invalid")
+    typer.echo(f"wrote {result.sources_path}" if result.written
+               else f"{result.sources_path} is unchanged")

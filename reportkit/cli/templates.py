@@ -1,0 +1,96 @@
+"""`reportkit templates list|copy`: which template sets a build can use, and a copy to edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reportkit.cli.app import TemplatesOption, app, fail
+
+templates_app = typer.Typer(no_args_is_help=True, help="List the template sets, or copy one to edit.")
+app.add_typer(templates_app, name="templates")
+
+
+def copy_template_set(source: Path, target: Path) -> None:
+    """Copy a template set folder to `target` (which must not exist), all or nothing."""
+    import os
+    import secrets
+    import shutil
+
+    from reportkit.errors import ReportkitError
+
+    if target.exists():
+        raise ReportkitError("the folder already exists; nothing was copied", path=target,
+                             hint="choose another folder, or delete this one first")
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(source, temporary)
+        os.rename(temporary, target)  # fails on an existing non-empty folder: never merges
+    except OSError as error:
+        raise ReportkitError(f"cannot copy the template set: {error.strerror or error}",
+                             path=target) from None
+    finally:
+        if temporary.exists():
+            shutil.rmtree(temporary, ignore_errors=True)
+
+
+@templates_app.command("list")
+def list_templates(templates: TemplatesOption = None) -> None:
+    """Every template set, in the order a build looks for them: --templates folders, then
+    $REPORTKIT_TEMPLATES, then the bundled sets. The first set of a name is the one used."""
+    from reportkit.cli.listing import print_table
+    from reportkit.errors import ReportkitError
+    from reportkit.load.yaml_file import load_yaml
+    from reportkit.paths import template_search_path
+
+    search_path = template_search_path(templates)
+    bundled = search_path[-1]
+    rows, used = [], set()
+    for folder in search_path:
+        if not folder.is_dir():
+            continue
+        for child in sorted(folder.iterdir()):
+            if not (child / "template.yaml").is_file():
+                continue
+            try:
+                config = load_yaml(child / "template.yaml").data or {}
+            except ReportkitError:
+                config = {}
+            page = config.get("page") if isinstance(config.get("page"), dict) else {}
+            status = "hidden" if child.name in used else "used"
+            used.add(child.name)
+            rows.append([child.name, "bundled" if folder == bundled else "user",
+                         str(config.get("language", "")), str(page.get("size", "")), status,
+                         str(child)])
+    print_table(["name", "origin", "language", "paper", "status", "path"], rows)
+
+
+@templates_app.command("copy")
+def copy_templates(
+    name: Annotated[str, typer.Argument(help="The template set to copy, e.g. uk.")],
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A folder of template sets; the copy "
+                                           "goes to DIR/NAME.")],
+    templates: TemplatesOption = None,
+) -> None:
+    """Copy a template set to DIR/NAME to edit it; build with `--templates DIR` to use the copy.
+
+    DIR holds template sets, as --templates expects, so one folder can hold edited copies of
+    several sets. An existing DIR/NAME is never overwritten."""
+    from reportkit.errors import ReportkitError
+    from reportkit.load.templates import available_template_sets
+    from reportkit.paths import template_search_path
+
+    try:
+        found = available_template_sets(template_search_path(templates))
+        if name not in found:
+            raise ReportkitError(f"no template set '{name}'",
+                                 hint=f"available: {', '.join(sorted(found))}")
+        target = folder / name
+        copy_template_set(found[name], target)
+    except ReportkitError as error:
+        fail(error)
+    typer.echo(f"copied {found[name]} to {target}")
+    typer.echo(f"edit it, then build with: reportkit build CASE --templates {folder}")

@@ -1,0 +1,103 @@
+"""Read-only views of country libraries for the listing commands: citations as text, sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportkit.cite import creator, format_date, full_reference
+from reportkit.document import Inline, Link, Text
+from reportkit.errors import ReportkitError
+from reportkit.load.library import Library, available_countries, load_library
+from reportkit.models import Source
+from reportkit.parse.syntax import make_parser
+
+DATE_FORMAT = "{day} {month} {year}"
+
+
+def load_libraries(root: Path, country: str | None) -> list[Library]:
+    """One country's library, or every country's in the library folder."""
+    known = available_countries(root)
+    if country is not None and country not in known:
+        raise ReportkitError(f"unknown country '{country}' in {root}",
+                             hint=f"available: {', '.join(known)}" if known else "pass --library DIR")
+    if not known:
+        raise ReportkitError(f"no country library in {root}", hint="pass --library DIR")
+    return [load_library(root, name) for name in ([country] if country else known)]
+
+
+@dataclass(frozen=True)
+class CitationMark:
+    """One `[...]` citation of a section body: its text between the brackets and its items."""
+
+    body: str
+    items: tuple[dict, ...]
+
+
+def citation_marks(markdown: str) -> list[CitationMark]:
+    """Every citation of a Markdown body, in reading order, found by the report's own parser."""
+    marks = []
+    for token in make_parser().parse(markdown):
+        for child in token.children or ():
+            if child.type == "citation":
+                marks.append(CitationMark(child.content, tuple(child.meta["items"])))
+    return marks
+
+
+def markdown_of(pieces: list[Inline]) -> str:
+    text = []
+    for piece in pieces:
+        if isinstance(piece, Link):
+            text.append(markdown_of(list(piece.content)))
+        elif isinstance(piece, Text):
+            text.append(f"*{piece.text}*" if piece.italic and piece.text else piece.text)
+    return "".join(text)
+
+
+def short_reference_text(source: Source, locator: str = "") -> str:
+    """"Creator, *Short title* (date), locator": enough to know the source while reading."""
+    title = source.title_short or source.title or "Untitled"
+    date = format_date(source.issued, DATE_FORMAT) or "undated"
+    return f"{creator(source)}, *{title}* ({date})" + (f", {locator}" if locator else "")
+
+
+def full_reference_text(source: Source) -> str:
+    return markdown_of(full_reference(source, DATE_FORMAT))
+
+
+@dataclass(frozen=True)
+class ResolvedSection:
+    text: str
+    cited: list[str]          # ids of known sources, in order of first citation
+    unknown: list[str]        # citation keys that the library does not hold
+
+
+def resolve_citation_text(markdown: str, sources: dict[str, Source]) -> ResolvedSection:
+    """Replace each `[@key, p. 3]` with `[Creator, *Short title* (date), p. 3]`."""
+    cited: dict[str, None] = {}
+    unknown: dict[str, None] = {}
+    pieces, cursor = [], 0
+    for mark in citation_marks(markdown):
+        written = f"[{mark.body}]"
+        position = markdown.find(written, cursor)
+        if position < 0:  # a citation broken over lines inside a list or quote: leave it as it is
+            continue
+        references = []
+        for item in mark.items:
+            source = sources.get(item["key"])
+            if source is None:
+                unknown.setdefault(item["key"])
+                reference = f"@{item['key']} (unknown source)"
+            else:
+                cited.setdefault(item["key"])
+                reference = short_reference_text(source, item["locator"])
+            references.append(f"{item['prefix']} {reference}".strip())
+        pieces += [markdown[cursor:position], "[" + "; ".join(references) + "]"]
+        cursor = position + len(written)
+    pieces.append(markdown[cursor:])
+    return ResolvedSection("".join(pieces), list(cited), list(unknown))
+
+
+def citation_count(markdown: str) -> int:
+    """How many sources a body cites, counting `[@a; @b]` as two and repeats each time."""
+    return sum(len(mark.items) for mark in citation_marks(markdown))
