@@ -130,6 +130,17 @@ def test_new_writes_a_case_file_and_refuses_to_overwrite(tmp_path):
     assert case.read_text(encoding="utf-8") == text
 
 
+def test_new_creates_the_case_folder_but_not_for_bad_names(tmp_path):
+    case = tmp_path / "cases" / "2026" / "new.yaml"
+    bad = run_cli("new", case, "--country", "atlantis", "--profile", "journalist",
+                  "--jurisdiction", "uk", "--library", FIXTURE_LIBRARY)
+    assert bad.exit_code == 1 and not (tmp_path / "cases").exists()
+    result = run_cli("new", case, "--country", "testland", "--profile", "journalist",
+                     "--jurisdiction", "uk", "--library", FIXTURE_LIBRARY)
+    assert result.exit_code == 0, result.stderr
+    assert "country: testland" in case.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("option, value, message", [
     ("--profile", "astronaut", "unknown profile 'astronaut'"),
     ("--country", "atlantis", "unknown country 'atlantis'"),

@@ -93,9 +93,13 @@ def new(
     try:
         text = new_case_text(case, country, profile, jurisdiction, library_root(library),
                              template_search_path(templates))
+        if not case.parent.exists():  # a new case usually starts a new folder (cases/...)
+            case.parent.mkdir(parents=True)
         write_atomically(case, text.encode("utf-8"), force=False)
     except ReportkitError as error:
         fail(error)
+    except OSError as error:
+        fail(ReportkitError(f"cannot create the folder: {error.strerror}", path=case.parent))
     typer.echo(f"wrote {case}; fill it in, then run: reportkit check {case}")
 
 
