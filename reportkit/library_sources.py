@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from reportkit.errors import Problem, ReportkitError
-from reportkit.load.library import available_countries, load_sources
+from reportkit.load.library import available_countries, load_sources, record_spans
 from reportkit.load.yaml_file import YamlDocument, parse_yaml, read_text
 from reportkit.models import Source
 from reportkit.output import write_atomically
@@ -64,38 +64,10 @@ def _parse_json_list(text: str, path: Path) -> list[_Record]:
                              hint=_CSL_HINT) from None
     if not isinstance(values, list):
         raise ReportkitError("expected a CSL-JSON list of records", path=path, line=1, hint=_CSL_HINT)
-    spans = _record_spans(text)
+    spans = record_spans(text)
     if len(spans) != len(values):  # a bare value in the list, e.g. [1, {...}]: no text spans
         spans = [(0, 0, 1)] * len(values)
     return [_Record(value, start, end, line) for value, (start, end, line) in zip(values, spans)]
-
-
-def _record_spans(text: str) -> list[tuple[int, int, int]]:
-    """(start, end, line) of every top-level value of a JSON list that is an object or a list."""
-    spans, depth, line, in_string, escaped = [], 0, 1, False, False
-    start = start_line = 0
-    for offset, char in enumerate(text):
-        if char == "\n":
-            line += 1
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-            continue
-        if char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth == 2:
-                start, start_line = offset, line
-        elif char in "]}":
-            depth -= 1
-            if depth == 1:
-                spans.append((start, offset + 1, start_line))
-    return spans
 
 
 def _normal_url(url: object) -> str | None:

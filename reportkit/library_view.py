@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,30 @@ def load_libraries(root: Path, country: str | None) -> list[Library]:
     if not known:
         raise ReportkitError(f"no country library in {root}", hint="pass --library DIR")
     return [load_library(root, name) for name in ([country] if country else known)]
+
+
+def did_you_mean(name: str, known: list[str]) -> str:
+    """A hint for an unknown name: the closest known ones, or the whole list if it is short."""
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+    if close:
+        return "did you mean " + " or ".join(f"'{item}'" for item in close) + "?"
+    if not known:
+        return "there are none"
+    shown = ", ".join(sorted(known)[:20])
+    return f"available: {shown}" + (f" (and {len(known) - 20} more)" if len(known) > 20 else "")
+
+
+def library_holding(libraries: list[Library], kind: str, key: str) -> Library:
+    """The one library whose `kind` ("sections" or "sources") has `key`."""
+    holding = [item for item in libraries if key in getattr(item, kind)]
+    if not holding:
+        known = sorted({name for item in libraries for name in getattr(item, kind)})
+        raise ReportkitError(f"no {kind[:-1]} '{key}'", hint=did_you_mean(key, known))
+    if len(holding) > 1:
+        raise ReportkitError(f"several countries have a {kind[:-1]} '{key}'",
+                             hint="choose one with --country "
+                                  + " or --country ".join(item.country for item in holding))
+    return holding[0]
 
 
 @dataclass(frozen=True)

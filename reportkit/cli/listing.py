@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import sys
 
 import typer
@@ -29,14 +28,3 @@ def print_table(headers: list[str], rows: list[list[str]], title: str | None = N
               for index, header in enumerate(headers)]
     for row in [headers] + rows:
         typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
-
-
-def did_you_mean(name: str, known: list[str]) -> str:
-    """A hint for an unknown name: the closest known ones, or the whole list if it is short."""
-    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
-    if close:
-        return "did you mean " + " or ".join(f"'{item}'" for item in close) + "?"
-    if not known:
-        return "there are none"
-    shown = ", ".join(sorted(known)[:20])
-    return f"available: {shown}" + (f" (and {len(known) - 20} more)" if len(known) > 20 else "")

@@ -60,23 +60,15 @@ def show_section(
     library: LibraryOption = None,
 ) -> None:
     """A section's Markdown with each citation written out, then the full sources."""
-    from reportkit.cli.listing import did_you_mean
     from reportkit.errors import ReportkitError
-    from reportkit.library_view import full_reference_text, load_libraries, resolve_citation_text
+    from reportkit.library_view import (full_reference_text, library_holding, load_libraries,
+                                       resolve_citation_text)
 
     try:
         libraries = load_libraries(library_root(library), country)
-        holding = [item for item in libraries if section_id in item.sections]
-        if not holding:
-            known = sorted({key for item in libraries for key in item.sections})
-            raise ReportkitError(f"no section '{section_id}'", hint=did_you_mean(section_id, known))
-        if len(holding) > 1:
-            raise ReportkitError(f"several countries have a section '{section_id}'",
-                                 hint="choose one with --country "
-                                      + " or --country ".join(item.country for item in holding))
+        chosen = library_holding(libraries, "sections", section_id)
     except ReportkitError as error:
         fail(error)
-    chosen = holding[0]
     section = chosen.sections[section_id]
     resolved = resolve_citation_text(section.body, chosen.sources)
     meta = section.meta

@@ -66,23 +66,14 @@ def show_source(
     library: LibraryOption = None,
 ) -> None:
     """Every field of one source, and the full reference as a footnote gives it."""
-    from reportkit.cli.listing import did_you_mean
     from reportkit.errors import ReportkitError
-    from reportkit.library_view import full_reference_text, load_libraries
+    from reportkit.library_view import full_reference_text, library_holding, load_libraries
 
     try:
         libraries = load_libraries(library_root(library), country)
-        holding = [item for item in libraries if source_id in item.sources]
-        if not holding:
-            known = sorted({key for item in libraries for key in item.sources})
-            raise ReportkitError(f"no source '{source_id}'", hint=did_you_mean(source_id, known))
-        if len(holding) > 1:
-            raise ReportkitError(f"several countries have a source '{source_id}'",
-                                 hint="choose one with --country "
-                                      + " or --country ".join(item.country for item in holding))
+        chosen = library_holding(libraries, "sources", source_id)
     except ReportkitError as error:
         fail(error)
-    chosen = holding[0]
     source = chosen.sources[source_id]
     fields = source.model_dump(mode="json", by_alias=True, exclude_none=True)
     width = max(len(name) for name in fields)

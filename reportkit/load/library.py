@@ -87,7 +87,7 @@ def load_sources(path: Path) -> tuple[dict[str, Source], dict[str, int]]:
                              hint="a CSL-JSON file is a list of records: [ {...}, {...} ]") from None
     if not isinstance(records, list):
         raise ReportkitError("expected a CSL-JSON list of records", path=path, line=1)
-    lines = _record_lines(text)
+    lines = [line for _, _, line in record_spans(text)]
     sources: dict[str, Source] = {}
     source_lines: dict[str, int] = {}
     problems = []
@@ -110,10 +110,12 @@ def load_sources(path: Path) -> tuple[dict[str, Source], dict[str, int]]:
     return sources, source_lines
 
 
-def _record_lines(text: str) -> list[int]:
-    """The line on which each top-level record of a JSON list opens."""
-    lines, depth, line, in_string, escaped = [], 0, 1, False, False
-    for char in text:
+def record_spans(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, line) of every top-level object or list in a JSON list: where each record of
+    sources.json opens and closes, so problems can name its line and edits can leave others be."""
+    spans, depth, line, in_string, escaped = [], 0, 1, False, False
+    start = start_line = 0
+    for offset, char in enumerate(text):
         if char == "\n":
             line += 1
         if in_string:
@@ -129,10 +131,12 @@ def _record_lines(text: str) -> list[int]:
         elif char in "[{":
             depth += 1
             if depth == 2:
-                lines.append(line)
+                start, start_line = offset, line
         elif char in "]}":
             depth -= 1
-    return lines
+            if depth == 1:
+                spans.append((start, offset + 1, start_line))
+    return spans
 
 
 def split_front_matter(text: str, path: Path) -> tuple[YamlDocument, str, int]:
