@@ -70,7 +70,7 @@ class Applicant(Strict):
 
 
 class Expert(Strict):
-    name: Text = Field(min_length=1)
+    name: Text = Field(min_length=1, max_length=255)  # also the document's author (255 at most)
     title: Text = ""
     qualifications: list[Text] = []
     languages: list[Text] = []
@@ -103,7 +103,7 @@ class SectionOverrides(Strict):
 
 
 class Case(Strict):
-    reference: Text = Field(min_length=1)
+    reference: Text = Field(min_length=1, max_length=255)  # also the document's subject
     jurisdiction: Identifier
     country: Identifier
     report_date: dt.date

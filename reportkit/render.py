@@ -18,7 +18,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from jinja2 import (BaseLoader, FileSystemLoader, StrictUndefined, TemplateError,
+from jinja2 import (BaseLoader, BytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateNotFound, TemplateSyntaxError, UndefinedError)
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
@@ -49,7 +49,9 @@ class LiteralStore:
         self.values: list[str] = []
 
     def add(self, text: str) -> str:
-        self.values.append(text.replace(LITERAL_OPEN, "").replace(LITERAL_CLOSE, ""))
+        # Kept whole: a stored text is never searched for markers again, so the marker
+        # characters in case text are shown as they are.
+        self.values.append(text)
         return f"{LITERAL_OPEN}{len(self.values) - 1}{LITERAL_CLOSE}"
 
 
@@ -163,6 +165,28 @@ class _ReportSandbox(ImmutableSandboxedEnvironment):
         return wrapped
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates and sections, kept for the process: a batch compiles each once.
+
+    Keyed by name and file, and used only if the source is unchanged (Jinja's checksum). Every
+    environment here is a _ReportSandbox with the same options, so the code fits each of them.
+    """
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, tuple[str, Any]] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        found = self.compiled.get(bucket.key)
+        if found is not None and found[0] == bucket.checksum:
+            bucket.code = found[1]
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = (bucket.checksum, bucket.code)
+
+
+_COMPILED = _CompiledTemplates()
+
+
 class _TemplateSetLoader(FileSystemLoader):
     """Loads only files inside the template set: a symbolic link cannot point out of it."""
 
@@ -196,11 +220,17 @@ class _SectionLoader(BaseLoader):
 _PANDOC_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~^$@:\"'=&%])")
 
 
+_LOOSE_WHITESPACE = re.compile(r"\t|\r| (?=[ \t\r\n]|$)|(?:(?<=[ \t\r\n])|^) ")
+_CHARACTER_REFERENCE = {" ": "&#32;", "\t": "&#9;", "\r": "&#13;"}
+
+
 def restore_literals(markdown: str, literals: list[str]) -> str:
     """Rendered Markdown with the case text put back, escaped so that a Markdown reader such as
-    pandoc also shows it literally (its own newlines become hard line breaks)."""
+    pandoc also shows it literally (its own newlines become hard line breaks). Tabs and spaces
+    that Markdown would collapse or read as indentation are written as character references."""
     def escaped(match) -> str:
         text = _PANDOC_SPECIAL.sub(r"\\\1", literals[int(match.group(1))])
+        text = _LOOSE_WHITESPACE.sub(lambda space: _CHARACTER_REFERENCE[space.group()], text)
         return text.replace("\n", "\\\n")
     return LITERAL.sub(escaped, markdown)
 
@@ -236,7 +266,7 @@ class Renderer:
     def _environment(self, loader: BaseLoader, date_format: str) -> ImmutableSandboxedEnvironment:
         env = _ReportSandbox(loader=loader, undefined=StrictUndefined, finalize=self._finalize,
                              autoescape=False, keep_trailing_newline=True,
-                             trim_blocks=True, lstrip_blocks=True)
+                             trim_blocks=True, lstrip_blocks=True, bytecode_cache=_COMPILED)
         env.filters["long_date"] = lambda value: long_date(value, date_format)
         env.filters["partial_date"] = lambda value: partial_date(value, date_format)
         env.filters = {name: _bounded_filter(function) for name, function in env.filters.items()}

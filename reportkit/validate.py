@@ -38,6 +38,23 @@ def _known_fields(model: type[BaseModel], location: Location) -> list[str]:
     return [info.alias or name for name, info in current.model_fields.items()]
 
 
+def _model_names(model: type[BaseModel]) -> set[str]:
+    """The names of the models inside `model`, at any depth."""
+    names: set[str] = set()
+
+    def visit(annotation) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation.__name__ not in names:
+                names.add(annotation.__name__)
+                for field in annotation.model_fields.values():
+                    visit(field.annotation)
+        for argument in getattr(annotation, "__args__", ()) or ():
+            visit(argument)
+
+    visit(model)
+    return names
+
+
 def _model_in(annotation) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
@@ -51,10 +68,21 @@ def _model_in(annotation) -> type[BaseModel] | None:
 def problems_from_validation(error: ValidationError, document: YamlDocument,
                              model: type[BaseModel], prefix: Location = ()) -> list[Problem]:
     problems = []
+    # A union such as `Expert | Text` puts the member's name in the location; leave it out.
+    members = _model_names(model)
+    items = []
     for item in error.errors(include_url=False):
-        location = tuple(part for part in item["loc"]
-                         if not (isinstance(part, str) and ("[" in part or part in {"str", "function-after"})))
-        location = prefix + location
+        path, unknown_key = tuple(item["loc"]), ()
+        if item["type"] == "extra_forbidden" and path:  # an unknown key is never a member's name
+            path, unknown_key = path[:-1], path[-1:]
+        path = tuple(part for part in path if not (isinstance(part, str) and (
+            "[" in part or part in {"str", "function-after"} or part in members)))
+        items.append((item, prefix + path + unknown_key))
+    for item, location in items:
+        if item["type"] == "string_type" and any(
+                len(other) > len(location) and other[:len(location)] == location
+                for _, other in items):
+            continue  # a mapping was meant (it has errors inside), not a text
         name = _field_name(location)
         hint = None
         kind = item["type"]

@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import NamespacePrefixedTag, qn
+from docx.oxml.parser import oxml_parser
+
+
+@lru_cache(maxsize=None)
+def _clark(tag: str) -> tuple[str, dict[str, str]]:
+    """'w:p' as lxml names it, with its namespace: worked out once per tag, not per element."""
+    prefixed = NamespacePrefixedTag(tag)
+    return prefixed.clark_name, prefixed.nsmap
+
+
+_attribute = lru_cache(maxsize=None)(qn)
 
 
 def element(tag: str, attributes: dict[str, str] | None = None, *children) -> OxmlElement:
-    node = OxmlElement(tag)
+    # What OxmlElement(tag) does, through the same parser (so python-docx's element classes
+    # still apply), without parsing the tag name again for each of thousands of runs.
+    name, namespaces = _clark(tag)
+    node = oxml_parser.makeelement(name, nsmap=namespaces)
     for key, value in (attributes or {}).items():
-        node.set(qn(key), str(value))
+        node.set(_attribute(key), str(value))
     for child in children:
         node.append(child)
     return node
@@ -17,11 +33,10 @@ def element(tag: str, attributes: dict[str, str] | None = None, *children) -> Ox
 
 def text_run(text: str, *, bold: bool = False, italic: bool = False, code: bool = False,
              style_id: str | None = None, highlight: str | None = None) -> OxmlElement:
-    properties = run_properties(bold=bold, italic=italic, code=code, style_id=style_id,
-                                highlight=highlight)
     run = element("w:r")
-    if len(properties):
-        run.append(properties)
+    if bold or italic or code or style_id or highlight:
+        run.append(run_properties(bold=bold, italic=italic, code=code, style_id=style_id,
+                                  highlight=highlight))
     pieces = text.split("\t")
     for index, piece in enumerate(pieces):
         if index:

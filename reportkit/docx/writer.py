@@ -95,10 +95,15 @@ class _BodyWriter:
     # ------------------------------------------------------------ blocks
 
     def paragraph(self, style_id: str):
-        paragraph = self.output.add_paragraph()
-        paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = style_id
-        self.last_paragraph = paragraph._p
-        return paragraph._p
+        # Built here and put before the final section properties: add_paragraph() looks for
+        # them among all the paragraphs so far, each time.
+        paragraph = element("w:p", None, element("w:pPr", None,
+                                                 element("w:pStyle", {"w:val": style_id})))
+        body = self.output.element.body
+        section = body[-1] if len(body) and body[-1].tag == qn("w:sectPr") else None
+        (section.addprevious(paragraph) if section is not None else body.append(paragraph))
+        self.last_paragraph = paragraph
+        return paragraph
 
     def block(self, block: Block, list_level: int = 0) -> None:
         if isinstance(block, Heading):
@@ -189,15 +194,18 @@ class _BodyWriter:
         self.styles.role("table", WD_STYLE_TYPE.TABLE)
         table.style = self.output.styles[self.styles.name("table")]
         text_style = self.styles.role("table_text")
+        # The row and cell elements directly: table.cell() walks the whole table on each call.
+        row_elements = table._tbl.tr_lst
         for row_index, row in enumerate(rows):
             is_header = bool(block.header) and row_index == 0
             # A row stays on one page, so a footnote in it can sit on the same page.
-            properties = table.rows[row_index]._tr.get_or_add_trPr()
+            properties = row_elements[row_index].get_or_add_trPr()
             properties.append(element("w:cantSplit"))
             if is_header:
                 properties.append(element("w:tblHeader"))
+            cells = row_elements[row_index].tc_lst
             for column, cell_content in enumerate(row):
-                paragraph = table.cell(row_index, column).paragraphs[0]._p
+                paragraph = cells[column].p_lst[0]
                 paragraph.get_or_add_pPr().get_or_add_pStyle().val = text_style
                 content = tuple(Text(item.text, True, item.italic, item.code)
                                 if is_header and isinstance(item, Text) else item

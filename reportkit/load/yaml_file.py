@@ -12,6 +12,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
+from ruamel.yaml.parser import RoundTripParser
 
 from reportkit.errors import ReportkitError
 
@@ -55,37 +56,48 @@ class YamlDocument:
         return self.line_of(location) + (1 if location in self.block_scalars else 0)
 
 
-def _yaml() -> YAML:
+def _yaml(path: Path | None = None, line_offset: int = 0) -> YAML:
     yaml = YAML(typ="rt", pure=True)
     yaml.Constructor = _TextDatesConstructor
     yaml.allow_duplicate_keys = False
+    if path is not None:
+        refuse = _hostile_event_check(path, line_offset)
+
+        class _CheckedParser(RoundTripParser):
+            """Checks each event as the one parse reads it, before anything is built from it."""
+
+            def get_event(self):
+                event = super().get_event()
+                refuse(event)
+                return event
+
+        yaml.Parser = _CheckedParser
     return yaml
 
 
-def _refuse_hostile(text: str, path: Path, line_offset: int) -> None:
+def _hostile_event_check(path: Path, line_offset: int):
     """Aliases can multiply a small file into gigabytes; deep nesting exhausts the stack."""
     depth = 0
-    try:
-        for event in _yaml().parse(text):
-            if isinstance(event, AliasEvent):
+
+    def refuse(event) -> None:
+        nonlocal depth
+        if isinstance(event, AliasEvent):
+            raise ReportkitError(
+                "YAML aliases (*name) are not allowed",
+                path=path, line=event.start_mark.line + 1 + line_offset,
+                hint="write the value out in full instead of referring to an anchor",
+            )
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
                 raise ReportkitError(
-                    "YAML aliases (*name) are not allowed",
+                    f"the YAML is nested more than {MAX_DEPTH} levels deep",
                     path=path, line=event.start_mark.line + 1 + line_offset,
-                    hint="write the value out in full instead of referring to an anchor",
                 )
-            if isinstance(event, CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise ReportkitError(
-                        f"the YAML is nested more than {MAX_DEPTH} levels deep",
-                        path=path, line=event.start_mark.line + 1 + line_offset,
-                    )
-            elif isinstance(event, CollectionEndEvent):
-                depth -= 1
-    except MarkedYAMLError as error:
-        raise _yaml_error(error, path, line_offset) from None
-    except YAMLError as error:
-        raise ReportkitError(f"invalid YAML: {error}", path=path) from None
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+
+    return refuse
 
 
 def _yaml_error(error: MarkedYAMLError, path: Path, line_offset: int) -> ReportkitError:
@@ -134,9 +146,8 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
     """Parse YAML text that sits at `line_offset` lines into `path`."""
     if len(text) > MAX_BYTES:
         raise ReportkitError(f"the file is larger than {MAX_BYTES // 1_000_000} MB", path=path)
-    _refuse_hostile(text, path, line_offset)
     try:
-        data = _yaml().load(text)
+        data = _yaml(path, line_offset).load(text)
     except MarkedYAMLError as error:
         raise _yaml_error(error, path, line_offset) from None
     except (YAMLError, ValueError) as error:
