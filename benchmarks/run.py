@@ -127,11 +127,8 @@ def single_build(folder: Path, pandoc: str) -> dict:
 
 
 def batch(folder: Path, count: int = 100) -> dict:
-    """`count` variants of the example cases, built in one process with the library loaded once."""
-    sys.path.insert(0, str(ROOT))
-    from reportkit.build import LibraryCache, build_report, load_inputs
-    from reportkit.paths import template_search_path
-
+    """`reportkit batch` on `count` variants of the example cases: one process, the library and
+    template sets loaded once, every report written to disk."""
     cases = sorted(EXAMPLES.glob("*.yaml"))
     expert = (EXAMPLES.parent / "experts" / "example-expert.yaml").resolve()
     paths = []
@@ -142,16 +139,10 @@ def batch(folder: Path, count: int = 100) -> dict:
         text = re.sub(r"^expert: .*$", f"expert: {expert}", text, count=1, flags=re.MULTILINE)
         path = folder / f"case-{index:03d}.yaml"
         path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    start = time.perf_counter()
-    libraries = LibraryCache(LIBRARY)
-    template_dirs = template_search_path()
-    total = 0
-    for path in paths:
-        report = build_report(load_inputs(path, libraries, template_dirs), libraries)
-        total += len(report.docx)
-    elapsed = time.perf_counter() - start
-    return {"count": count, "seconds": elapsed, "rate": count / elapsed, "bytes": total}
+        paths.append(str(path))
+    command = REPORTKIT + ["batch", *paths, "-o", str(folder / "reports"), "--force"]
+    elapsed, peak, _ = median_run(command, runs=3, env={**os.environ, "CI": "true"})
+    return {"count": count, "seconds": elapsed, "rate": count / elapsed, "peak": peak}
 
 
 def tenfold_library(folder: Path, copies: int = 10) -> Path:
@@ -229,9 +220,11 @@ def main() -> None:
         ("Peak memory, single build", f"{single['build_peak']:.0f} MB", "< 150 MB",
          verdict(single["build_peak"] < 150)),
         ("Peak memory, pandoc", f"{single['pandoc_peak']:.0f} MB", "(for comparison)", ""),
-        (f"Batch: {many['count']} reports in one process (library loaded once)",
+        (f"Batch: `reportkit batch` of {many['count']} cases, whole process, reports written",
          f"{many['rate']:.1f} reports/s ({many['seconds']:.1f} s)", ">= 20 reports/s",
          verdict(many["rate"] >= 20)),
+        ("Peak memory, that batch", f"{many['peak']:.0f} MB", "< 150 MB",
+         verdict(many["peak"] < 150)),
         (f"`reportkit check` on a tenfold Peru library ({checked['sections']} sections)",
          f"{checked['seconds']:.2f} s", "< 1 s", verdict(checked["seconds"] < 1)),
         ("Startup: `reportkit --help`", f"{help_time:.2f} s", "< 0.3 s", verdict(help_time < 0.3)),

@@ -15,7 +15,6 @@ from reportkit.crossref import case_problems, library_problems
 from reportkit.document import (BlockQuote, Document, Heading, ListBlock, Metadata, Paragraph,
                                 Placeholder, Table)
 from reportkit.docx import write_docx
-from reportkit.docx.package import with_custom_xml
 from reportkit.errors import ReportkitError
 from reportkit.load.case import LoadedCase, load_case
 from reportkit.load.library import Library, load_library
@@ -127,10 +126,9 @@ def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fals
     document = Document(blocks, _metadata(loaded, library, config.language, anonymiser))
     document, cited = resolve_citations(document, library.sources, config.date_format)
     # Write.
-    data = write_docx(document, template_set.reference_docx, config.styles)
     record = provenance_record(loaded, library, libraries.commit(library.country), template_set,
                                sections, cited, anonymiser)
-    data = with_custom_xml(data, record_xml(record))
+    data = write_docx(document, template_set.reference_docx, config.styles, record_xml(record))
     if anonymiser is not None:
         _refuse_leaks(data, anonymiser)
     return Report(data, document, markdown, cited, [section.id for section in sections],

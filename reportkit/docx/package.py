@@ -68,12 +68,32 @@ def read_custom_properties(archive: zipfile.ZipFile) -> dict[str, str]:
     return {node.get("name"): "".join(node.itertext()) for node in root.iter(f"{namespace}property")}
 
 
+class _Members:
+    """Stands in for python-docx's zip writer, keeping each member's bytes by name."""
+
+    def __init__(self):
+        self.blobs: dict[str, bytes] = {}
+
+    def write(self, uri, blob: bytes) -> None:
+        self.blobs[uri.membername] = blob
+
+
 def reproducible_bytes(document) -> bytes:
-    """Save, then rewrite the zip with fixed timestamps and order."""
-    raw = io.BytesIO()
-    document.save(raw)
-    source = zipfile.ZipFile(io.BytesIO(raw.getvalue()))
-    names = source.namelist()
+    """The package as a zip with fixed timestamps and order, compressed once.
+
+    python-docx's own save writes a zip with the current time; its PackageWriter steps are
+    reused here, collecting each member instead, so the zip is written once, reproducibly."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = document.part.package
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+    members = _Members()
+    PackageWriter._write_content_types_stream(members, parts)
+    PackageWriter._write_pkg_rels(members, package.rels)
+    PackageWriter._write_parts(members, parts)
+    names = list(members.blobs)
     first = [name for name in ("[Content_Types].xml", "_rels/.rels") if name in names]
     ordered = first + sorted(name for name in names if name not in first)
     out = io.BytesIO()
@@ -82,23 +102,20 @@ def reproducible_bytes(document) -> bytes:
             info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name))
+            target.writestr(info, members.blobs[name])
     return out.getvalue()
 
 
 _CUSTOM_XML_NS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 
 
-def with_custom_xml(data: bytes, blob: bytes) -> bytes:
-    """The same .docx with `blob` stored as a custom XML data part, as Word stores one.
+def add_custom_xml(document, blob: bytes) -> None:
+    """Store `blob` in the document as a custom XML data part, as Word stores one.
 
     The item (customXml/itemN.xml) is related from the main document part and has its own
-    properties part (itemPropsN.xml) naming the item's namespace; the result stays reproducible."""
+    properties part (itemPropsN.xml) naming the item's namespace."""
     import uuid
 
-    import docx
-
-    document = docx.Document(io.BytesIO(data))
     package = document.part.package
     namespace = _namespace_of(blob) or ""
     # A reference.docx saved from an earlier report brings that report's item: drop it, so that
@@ -121,7 +138,6 @@ def with_custom_xml(data: bytes, blob: bytes) -> bytes:
                            CT.OFC_CUSTOM_XML_PROPERTIES, properties, package)
     item.relate_to(item_properties, RT.CUSTOM_XML_PROPS)
     document.part.relate_to(item, RT.CUSTOM_XML)
-    return reproducible_bytes(document)
 
 
 def _namespace_of(blob: bytes) -> str | None:

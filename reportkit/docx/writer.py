@@ -19,7 +19,7 @@ from reportkit.document import (Block, BlockQuote, Document, Footnote, Heading, 
                                 Placeholder, SourcesList, Table, TableOfContents, Text)
 from reportkit.docx.footnotes import new_footnotes_part
 from reportkit.docx.oxml import (bookmark, break_run, element, field_runs, set_numbering, text_run)
-from reportkit.docx.package import reproducible_bytes, set_properties
+from reportkit.docx.package import add_custom_xml, reproducible_bytes, set_properties
 from reportkit.docx.styles import StyleMap
 from reportkit.errors import ReportkitError
 
@@ -36,8 +36,11 @@ def open_reference(reference: Path):
             hint="save the styles document again from Word or LibreOffice as .docx") from None
 
 
-def write_docx(document: Document, reference: Path, roles: dict[str, str]) -> bytes:
-    """The single entry point: a document model in, the bytes of a .docx out."""
+def write_docx(document: Document, reference: Path, roles: dict[str, str],
+               record: bytes | None = None) -> bytes:
+    """The single entry point: a document model in, the bytes of a .docx out.
+
+    `record`, an XML document, travels inside the file as a custom XML part (provenance)."""
     output = open_reference(reference)
     styles = StyleMap(output, roles, reference)
     # Phase 1: keep only the reference's final section properties (page size, margins, headers).
@@ -55,6 +58,8 @@ def write_docx(document: Document, reference: Path, roles: dict[str, str]) -> by
     set_properties(output, document.metadata)
     if writer.has_toc:
         _ask_to_update_fields(output)
+    if record is not None:
+        add_custom_xml(output, record)
     return reproducible_bytes(output)
 
 
