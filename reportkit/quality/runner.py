@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportkit.crossref import case_problems
 from reportkit.errors import Problem, ReportkitError
 from reportkit.load.library import Library
 from reportkit.quality.findings import ERROR, Check, Finding
@@ -101,7 +102,10 @@ def check_paths(root: Path, cases: list[Path], template_dirs: list[Path], checks
             build_problems = error.problems
         if library is not None:
             result.cases.append(str(case_path))
-            add(run_checks(library, config, loaded, placeholders, checks=checks))
+            # The case checks need the case's sections; unknown ids are among build_problems.
+            usable = not case_problems(loaded, library)
+            add(run_checks(library, config, loaded if usable else None, placeholders,
+                           checks=checks))
         invalid(build_problems)  # after the checks, so that what a check found is not repeated
     result.findings = sorted(findings)
     return result
