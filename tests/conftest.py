@@ -54,3 +54,11 @@ def docx_parts(data_or_path: bytes | Path) -> dict[str, str]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {name: archive.read(name).decode("utf-8", errors="replace")
                 for name in archive.namelist()}
+
+
+def edit(path: Path, old: str, new: str) -> int:
+    """Replace `old` once in a scratch copy of a fixture; return the line number of the change."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return text[:text.index(old)].count("\n") + 1

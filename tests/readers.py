@@ -53,3 +53,21 @@ def pandoc_json(docx: Path) -> dict:
     output = subprocess.run([pandoc, "-f", "docx", "-t", "json", str(docx)], check=True,
                             capture_output=True, text=True, timeout=120).stdout
     return json.loads(output)
+
+
+def pandoc_nodes(tree: dict, kind: str) -> list[dict]:
+    """Every element of type `kind` ("Note", "Header", ...) anywhere in a pandoc JSON tree."""
+    found = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if node.get("t") == kind:
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(tree["blocks"])
+    return found

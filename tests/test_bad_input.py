@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_CASES, FIXTURE_LIBRARY, FIXTURES, ROOT, run_cli
+from conftest import FIXTURE_CASES, FIXTURE_LIBRARY, FIXTURES, ROOT, edit, run_cli
 
 BAD_CASES = sorted((FIXTURES / "bad_cases").glob("*.yaml"))
 
@@ -51,14 +51,6 @@ def template_copy(tmp_path) -> Path:
     folder = tmp_path / "templates"
     shutil.copytree(ROOT / "templates" / "uk", folder / "uk")
     return folder
-
-
-def edit(path: Path, old: str, new: str) -> int:
-    """Replace `old` once; return the line number of the change."""
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return text[:text.index(old)].count("\n") + 1
 
 
 @pytest.mark.parametrize("old, new, message", [

@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from conftest import FIXTURE_CASES, FIXTURE_LIBRARY, docx_parts, run_cli
-from readers import pandoc_json
+from readers import pandoc_json, pandoc_nodes
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -115,23 +115,8 @@ def test_placeholder_for_an_unanswered_question_is_highlighted(report):
 
 def test_pandoc_reads_the_footnotes_as_notes_and_the_headings_as_headings(report):
     tree = pandoc_json(report)
-    found = {"Note": 0, "Header": []}
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("t") == "Note":
-                found["Note"] += 1
-            if node.get("t") == "Header":
-                found["Header"].append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(tree["blocks"])
-    assert found["Note"] == len(footnotes(report))
-    assert len(found["Header"]) >= 10
+    assert len(pandoc_nodes(tree, "Note")) == len(footnotes(report))
+    assert len(pandoc_nodes(tree, "Header")) >= 10
 
 
 def test_build_refuses_to_overwrite_without_force(tmp_path):

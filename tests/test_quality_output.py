@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, edit, run_cli
 
 BASE = FIXTURES / "quality" / "base"
 
@@ -18,14 +18,6 @@ def scenario(tmp_path) -> Path:
     folder = tmp_path / "scenario"
     shutil.copytree(BASE, folder)
     return folder
-
-
-def edit(path: Path, old: str, new: str) -> int:
-    """Replace `old` once; return the line number of the change."""
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return text[:text.index(old)].count("\n") + 1
 
 
 def with_warnings_and_an_error(folder: Path) -> dict[str, Path]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import FIXTURES, docx_parts, run_cli
+from conftest import FIXTURES, docx_parts, edit, run_cli
 from readers import docx_to_pdf, pdf_pages
 
 BASE = FIXTURES / "quality" / "base"
@@ -23,13 +23,6 @@ def scenario(tmp_path) -> Path:
 
 def schedule(folder: Path, output: Path, *extra) -> object:
     return run_cli("schedule", folder / "case.yaml", "-o", output, "--library", folder / "library", *extra)
-
-
-def edit(path: Path, old: str, new: str) -> int:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return text[:text.index(old)].count("\n") + 1
 
 
 def cell_texts(table) -> list[list[str]]:

@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from conftest import EXAMPLE_CASES, FIXTURE_CASES, FIXTURE_LIBRARY, docx_parts
-from readers import docx_to_pdf, pandoc_json, pdf_pages
+from readers import docx_to_pdf, pandoc_json, pandoc_nodes, pdf_pages
 from reportkit.build import Inputs, LibraryCache, build_report, load_inputs
 from reportkit.load.templates import load_template_set
 from reportkit.paths import default_library, template_search_path
@@ -132,19 +132,6 @@ def test_each_footnote_is_on_the_same_page_as_its_mark(rendered):
 def test_pandoc_finds_notes_and_headings(rendered):
     docx_path, _pages = rendered
     tree = pandoc_json(docx_path)
-    counts = {"Note": 0, "Header": 0}
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("t") in counts:
-                counts[node["t"]] += 1
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(tree["blocks"])
     notes = docx_parts(docx_path)["word/footnotes.xml"].count("<w:footnote ") - 2
-    assert counts["Note"] == notes > 0
-    assert counts["Header"] >= 10
+    assert len(pandoc_nodes(tree, "Note")) == notes > 0
+    assert len(pandoc_nodes(tree, "Header")) >= 10
