@@ -48,6 +48,14 @@ def workdir(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.fixture
+def scenario(tmp_path: Path) -> Path:
+    """A scratch copy of tests/fixtures/quality/base (a case and its library), safe to edit."""
+    folder = tmp_path / "scenario"
+    shutil.copytree(FIXTURES / "quality" / "base", folder)
+    return folder
+
+
 def docx_parts(data_or_path: bytes | Path) -> dict[str, str]:
     """Every XML part of a DOCX as text, by name."""
     data = data_or_path.read_bytes() if isinstance(data_or_path, Path) else data_or_path

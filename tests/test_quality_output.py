@@ -6,18 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
-
-from conftest import FIXTURES, edit, run_cli
-
-BASE = FIXTURES / "quality" / "base"
-
-
-@pytest.fixture
-def scenario(tmp_path) -> Path:
-    folder = tmp_path / "scenario"
-    shutil.copytree(BASE, folder)
-    return folder
+from conftest import edit, run_cli
 
 
 def with_warnings_and_an_error(folder: Path) -> dict[str, Path]:

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import docx
-import pytest
 
-from conftest import FIXTURES, docx_parts, edit, run_cli
+from conftest import docx_parts, edit, run_cli
 from readers import docx_to_pdf, pdf_pages
-
-BASE = FIXTURES / "quality" / "base"
-
-
-@pytest.fixture
-def scenario(tmp_path) -> Path:
-    folder = tmp_path / "scenario"
-    shutil.copytree(BASE, folder)
-    return folder
 
 
 def schedule(folder: Path, output: Path, *extra) -> object:
