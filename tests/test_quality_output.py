@@ -142,3 +142,24 @@ def test_an_unanswered_question_is_reported_once_with_its_line(scenario):
     findings = json.loads(result.stdout)["findings"]
     assert [(item["id"], item["line"]) for item in findings if item["id"] in {"C003", "C008"}] \
         == [("C003", line)]
+
+
+def test_the_case_own_sections_are_held_to_the_library_standard(scenario):
+    """`sections.extra` (and `replace`) text is the expert's: uncited facts and advocacy count."""
+    case = scenario / "case.yaml"
+    text = case.read_text(encoding="utf-8")
+    case.write_text(text + (
+        "sections:\n"
+        "  extra:\n"
+        "    - id: local-context\n"
+        "      title: Local context\n"
+        "      body: |\n"
+        "        The police were brutal towards reporters [@monitor-2025, p. 4].\n"
+        "\n"
+        "        Reporters in the north are often detained.\n"), encoding="utf-8")
+    first = text.count("\n") + 6
+    result = run_cli("check", case, "--library", scenario / "library", "--format", "json")
+    found = {(item["id"], item["line"]) for item in json.loads(result.stdout)["findings"]
+             if item["path"] == str(case)}
+    assert {("L006", first), ("L001", first + 2)} <= found
+    assert result.exit_code == 1

@@ -67,6 +67,18 @@ class CheckContext:
             found.extend(units_in(item.entry.text, item.path, item.line, "chronology entry"))
         return found
 
+    @cached_property
+    def text_units(self):
+        """The library's units, and those of the case's own sections (`replace` and `extra`),
+        which are the expert's text and held to the same standard."""
+        from reportkit.quality.text import units_in
+
+        found = list(self.units)
+        for section in self.selected:
+            if self.case is not None and section.path == self.case.path:
+                found.extend(units_in(section.body, section.path, section.body_line))
+        return found
+
 
 @dataclass(frozen=True)
 class Check:

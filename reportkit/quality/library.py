@@ -20,7 +20,7 @@ def _lines(path: Path) -> list[str]:
 
 
 def uncited_paragraphs(context: CheckContext) -> Iterator[Hit]:
-    for unit in context.units:
+    for unit in context.text_units:
         if unit.keys or unit.lead_in or unit.silences("L001"):
             continue
         yield Hit(f"{unit.kind} has no citation: \"{_excerpt(unit.text)}\"", unit.path, unit.line,
@@ -76,7 +76,7 @@ _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 def single_source_figures(context: CheckContext) -> Iterator[Hit]:
     pattern = _figure_pattern(context)
     sources = context.library.sources
-    for unit in context.units:
+    for unit in context.text_units:
         if not unit.keys or unit.silences("L004"):
             continue
         figures = [match.group() for match in pattern.finditer(unit.text)
@@ -93,7 +93,7 @@ def single_source_figures(context: CheckContext) -> Iterator[Hit]:
 def media_only_claims(context: CheckContext) -> Iterator[Hit]:
     media = set(context.config.media_types)
     sources = context.library.sources
-    for unit in context.units:
+    for unit in context.text_units:
         known = [sources[key] for key in dict.fromkeys(unit.keys) if key in sources]
         if not known or unit.silences("L005") or not all(source.type in media for source in known):
             continue
@@ -108,7 +108,7 @@ def advocacy_wording(context: CheckContext) -> Iterator[Hit]:
     if not words:
         return
     pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(word) for word in words) + r")(?!\w)", re.I)
-    for unit in context.units:
+    for unit in context.text_units:
         if unit.quoted or unit.silences("L006"):
             continue
         for word in dict.fromkeys(match.group().lower() for match in pattern.finditer(unquoted(unit.text))):
