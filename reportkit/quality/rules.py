@@ -8,7 +8,8 @@ from reportkit.quality.findings import ERROR, WARNING, Check
 # L: library text; S: sources.json; C: the case file and the report built from it.
 CHECKS: tuple[Check, ...] = (
     Check("L001", "uncited-paragraph", ERROR, False,
-          "A paragraph, list item, table row or chronology entry of library text cites no source.",
+          "A paragraph, list item, table row or chronology entry of library text (or of the "
+          "case's own sections) cites no source.",
           library.uncited_paragraphs),
     Check("L002", "unknown-citation", ERROR, False,
           "A citation key that sources.json does not define.", library.unknown_citations),
