@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from reportkit.build import Inputs, LibraryCache, _refuse_leaks
+from reportkit.build import Inputs, LibraryCache, _refuse_leaks, build_report
 from reportkit.cite import creator, format_date
 from reportkit.context import anonymiser_for, report_context
 from reportkit.document import Block, Document, Heading, Inline, Link, Metadata, Paragraph, Table, Text
@@ -44,6 +45,8 @@ def build_schedule(inputs: Inputs, libraries: LibraryCache) -> Schedule:
     context = report_context(loaded, library, libraries.revision(library.country), [], anonymiser,
                              template_set.name)
     passages: dict[str, list[Unit]] = {}
+    # The report itself, to give each passage the number Word shows beside it there.
+    numbers = paragraph_numbers(build_report(inputs, libraries).document)
 
     def passages_of(section: Section) -> list[Unit]:
         if section.id not in passages:
@@ -70,9 +73,10 @@ def build_schedule(inputs: Inputs, libraries: LibraryCache) -> Schedule:
         rows = []
         for section in sections:
             units = passages_of(section)
-            for index, unit in enumerate(units, 1):
+            places = _places(units, numbers if section.id in by_id else None)
+            for unit, place in zip(units, places):
                 if unit.keys:
-                    rows.append((_extract(section, index, unit),
+                    rows.append((_extract(section, place, unit),
                                  _sources(unit, library.sources, config.date_format)))
         if rows:
             blocks.append(Table(HEADER, tuple(rows)))
@@ -91,11 +95,53 @@ def build_schedule(inputs: Inputs, libraries: LibraryCache) -> Schedule:
     return Schedule(data, document, rows_written)
 
 
-def _extract(section: Section, index: int, unit: Unit) -> tuple[Inline, ...]:
+def paragraph_numbers(document: Document) -> dict[str, int]:
+    """The number of each numbered paragraph of a report, by its opening words.
+
+    Paragraphs in the template's default paragraph style are the numbered ones, consecutively
+    through the report; Word computes the numbers, and this counts them the same way."""
+    numbered = [block for block in document.blocks
+                if isinstance(block, Paragraph) and block.style is None]
+    numbers: dict[str, int] = {}
+    for number, paragraph in enumerate(numbered, 1):
+        numbers.setdefault(words_key(_plain(paragraph.content)), number)
+    return numbers
+
+
+def words_key(text: str) -> str:
+    """The first words of a passage, lower case, without punctuation or note marks."""
+    return " ".join(re.findall(r"\w+", text.lower())[:25])
+
+
+def _plain(content) -> str:
+    return "".join(item.text if isinstance(item, Text) else
+                   _plain(item.content) if isinstance(item, Link) else " " for item in content)
+
+
+def _places(units: list[Unit], numbers: dict[str, int] | None) -> list[str]:
+    """Where each passage stands: "paragraph 52" of the report, "paragraph 52, point 2" for the
+    items of a list after it, or its place in the section when the report leaves it out."""
+    if numbers is None:
+        return [f"{unit.kind} {index} of the section (a library section not in the report)"
+                for index, unit in enumerate(units, 1)]
+    places, last, point = [], None, 0
+    for index, unit in enumerate(units, 1):
+        number = numbers.get(words_key(unit.text)) if unit.kind == "paragraph" else None
+        if number is not None:
+            last, point = number, 0
+            places.append(f"paragraph {number}")
+        elif last is not None:
+            point += 1
+            places.append(f"paragraph {last}, point {point}")
+        else:
+            places.append(f"{unit.kind} {index} of the section")
+    return places
+
+
+def _extract(section: Section, place: str, unit: Unit) -> tuple[Inline, ...]:
     words = unit.text.split()
     text = " ".join(words[:EXTRACT_WORDS]) + (" …" if len(words) > EXTRACT_WORDS else "")
-    return (Text(f"{section.meta.title}, paragraph {index} of the section: ", bold=True),
-            Text(f"“{text}”"))
+    return (Text(f"{section.meta.title}, {place}: ", bold=True), Text(f"“{text}”"))
 
 
 def _sources(unit: Unit, sources, date_format: str) -> tuple[Inline, ...]:

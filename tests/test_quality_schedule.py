@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import docx
 
-from conftest import docx_parts, edit, run_cli
+from conftest import EXAMPLE_CASES, docx_parts, edit, run_cli
 from readers import docx_to_pdf, pdf_pages
 
 
 def schedule(folder: Path, output: Path, *extra) -> object:
     return run_cli("schedule", folder / "case.yaml", "-o", output, "--library", folder / "library", *extra)
+
+
+def schedule_of(case: Path, output: Path) -> object:
+    return run_cli("schedule", case, "-o", output)
 
 
 def cell_texts(table) -> list[list[str]]:
@@ -32,7 +37,7 @@ def test_one_table_per_question_with_the_sections_named_for_it(scenario, tmp_pat
     # Question 1 names only the journalists section; question 2 uses every selected section.
     assert [row[0].split(",")[0] for row in first[1:]] == ["Journalists"] * 4
     assert {row[0].split(",")[0] for row in second[1:]} == {"Journalists", "State protection and internal relocation"}
-    assert ("Journalists, paragraph 1 of the section: “Press Monitor reported that reporters covering "
+    assert ("Journalists, paragraph 17: “Press Monitor reported that reporters covering "
             "protests in Eastmarch were detained by the police.”") in first[1][0]
     assert "Press Monitor, Annual report on Qualityland (1 March 2025), https://example.org/monitor-2025" in first[1][1]
     assert document.tables[0].style.name == "Table Grid"
@@ -116,3 +121,20 @@ def test_an_existing_file_is_kept_without_force(scenario, tmp_path):
     assert output.read_bytes() == b"mine"
     assert schedule(scenario, output, "--force").exit_code == 0
     assert output.read_bytes() != b"mine"
+
+
+def test_paragraph_numbers_are_the_ones_the_report_shows(tmp_path):
+    """Each "paragraph N" of the schedule opens, in LibreOffice's rendering of the report,
+    with the words the schedule quotes."""
+    case = EXAMPLE_CASES / "journalist.yaml"
+    report, output = tmp_path / "report.docx", tmp_path / "schedule.docx"
+    assert run_cli("build", case, "-o", report).exit_code == 0
+    assert schedule_of(case, output).exit_code == 0
+    shown = " ".join(" ".join(pdf_pages(docx_to_pdf(report, tmp_path))).split())
+    rows = [row[0] for table in docx.Document(output).tables for row in cell_texts(table)[1:]]
+    cited = [re.match(r".*, paragraph (\d+): “(.*)", row) for row in rows]
+    cited = [(int(match.group(1)), match.group(2).split()[:5]) for match in cited if match]
+    assert len(cited) >= 15
+    for number, words in cited:
+        assert re.search(rf"(?<![\d.]){number}\. {re.escape(' '.join(words))}", shown), \
+            (number, words)
