@@ -135,6 +135,15 @@ def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fals
                   placeholders_in(document), renderer.literals.values)
 
 
+def refuse_unfinished(report: Report, case_path: Path) -> None:
+    """`--final`: a report with placeholders left is not written."""
+    if report.placeholders:
+        lines = "\n".join(f"  {item.origin}: {item.text}" for item in report.placeholders)
+        raise ReportkitError(f"{len(report.placeholders)} placeholder(s) remain; --final "
+                             f"writes only a finished report:\n{lines}", path=case_path,
+                             hint="answer each question in the case file, then build again")
+
+
 def _metadata(loaded: LoadedCase, library: Library, language: str,
               anonymiser: Anonymiser | None) -> Metadata:
     case = loaded.case

@@ -182,3 +182,17 @@ def test_the_progress_bar_shows_at_a_terminal_and_not_in_ci(workdir: Path, cases
     # Logs (stderr not a terminal) stay plain.
     plain = batch(*args)
     assert "\x1b[" not in plain.stderr and not re.search(r"\d/2", plain.stderr)
+
+
+def test_final_fails_only_the_unfinished_cases(workdir: Path, cases: Path):
+    finished = cases / "finished.yaml"
+    text = (cases / "journalist.yaml").read_text(encoding="utf-8")
+    finished.write_text(text.replace('answer: ""', 'answer: "The sources describe such attacks."'),
+                        encoding="utf-8")
+    out = workdir / "out"
+    result = batch(cases / "journalist.yaml", finished, "-o", out, "--final",
+                   "--library", workdir / "library")
+    assert result.exit_code == 1
+    assert f"{cases / 'journalist.yaml'}: 1 placeholder(s) remain" in result.stderr
+    assert "[EXPERT TO COMPLETE: answer to question 1]" in result.stderr
+    assert sorted(path.name for path in out.iterdir()) == ["finished.docx"]

@@ -27,6 +27,8 @@ def batch(
     force: Annotated[bool, typer.Option("--force", help="Replace existing output files.")] = False,
     anonymise: Annotated[bool, typer.Option(
         "--anonymise", help="Use initials, whatever each case says.")] = False,
+    final: Annotated[bool, typer.Option(
+        "--final", help="Fail a case whose report still has placeholders.")] = False,
 ) -> None:
     """Build many case files into one folder, loading the library once.
 
@@ -35,7 +37,8 @@ def batch(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from reportkit.build import LibraryCache, build_report, default_output, load_inputs
+    from reportkit.build import (LibraryCache, build_report, default_output, load_inputs,
+                                 refuse_unfinished)
     from reportkit.errors import ReportkitError
     from reportkit.output import refuse_existing, write_atomically
     from reportkit.paths import template_search_path
@@ -71,6 +74,8 @@ def batch(
                                  path=case, hint="give the case files different names")
         refuse_existing(target, force)
         report = build_report(inputs, libraries, anonymise=anonymise)
+        if final:
+            refuse_unfinished(report, case)
         write_atomically(target, report.docx, force)
         return target, report
 

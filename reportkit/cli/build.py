@@ -24,7 +24,8 @@ def build(
         "--emit-markdown", help="Also write the rendered Markdown (pandoc syntax) to this file.")] = None,
 ) -> None:
     """Build a report from a case file."""
-    from reportkit.build import LibraryCache, build_report, default_output, load_inputs
+    from reportkit.build import (LibraryCache, build_report, default_output, load_inputs,
+                                 refuse_unfinished)
     from reportkit.errors import ReportkitError
     from reportkit.output import refuse_existing, write_atomically
     from reportkit.pages import convert_to_pdf, page_limit_warning
@@ -44,11 +45,8 @@ def build(
         if emit_markdown is not None:
             refuse_existing(emit_markdown, force)
         report = build_report(inputs, libraries, anonymise=anonymise)
-        if final and report.placeholders:
-            lines = "\n".join(f"  {item.origin}: {item.text}" for item in report.placeholders)
-            raise ReportkitError(f"{len(report.placeholders)} placeholder(s) remain; --final "
-                                 f"writes only a finished report:\n{lines}", path=case,
-                                 hint="answer each question in the case file, then build again")
+        if final:
+            refuse_unfinished(report, case)
         pdf_bytes = convert_to_pdf(report.docx) if pdf else None
         warning = None
         if not inputs.loaded.case.permission_to_exceed_page_limit:
