@@ -17,7 +17,7 @@ from reportkit.document import (BlockQuote, Document, Heading, ListBlock, Metada
 from reportkit.docx import write_docx
 from reportkit.errors import ReportkitError
 from reportkit.load.case import LoadedCase, load_case
-from reportkit.load.library import Library, load_library
+from reportkit.load.library import Library, Section, load_library
 from reportkit.load.templates import TemplateSetDir, load_template_set
 from reportkit.parse import parse_markdown
 from reportkit.provenance import library_revision, provenance_record, record_xml
@@ -100,7 +100,19 @@ def load_inputs(case_path: Path, libraries: LibraryCache, template_dirs: list[Pa
     return Inputs(loaded, library, template_set)
 
 
-def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = False) -> Report:
+@dataclass
+class Draft:
+    """A report as a document model, before any DOCX is written."""
+
+    document: Document
+    markdown: str
+    cited: list[str]
+    sections: list[Section]
+    literals: list[str]
+
+
+def compose_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = False) -> Draft:
+    """Select, render, parse and cite: everything but writing (what `check` and `schedule` need)."""
     loaded, library, template_set = inputs.loaded, inputs.library, inputs.template_set
     config = template_set.config
     anonymiser = anonymiser_for(loaded, force=anonymise)
@@ -125,14 +137,23 @@ def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fals
     blocks = parse_markdown(markdown, template_path, 0, renderer.literals.values)
     document = Document(blocks, _metadata(loaded, library, config.language, anonymiser))
     document, cited = resolve_citations(document, library.sources, config.date_format)
-    # Write.
+    return Draft(document, markdown, cited, sections, renderer.literals.values)
+
+
+def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = False) -> Report:
+    """The whole pipeline: the draft, written as a DOCX with its provenance record."""
+    loaded, library, template_set = inputs.loaded, inputs.library, inputs.template_set
+    anonymiser = anonymiser_for(loaded, force=anonymise)
+    draft = compose_report(inputs, libraries, anonymise)
     record = provenance_record(loaded, library, libraries.commit(library.country), template_set,
-                               sections, cited, anonymiser)
-    data = write_docx(document, template_set.reference_docx, config.styles, record_xml(record))
+                               draft.sections, draft.cited, anonymiser)
+    data = write_docx(draft.document, template_set.reference_docx, template_set.config.styles,
+                      record_xml(record))
     if anonymiser is not None:
-        _refuse_leaks(data, anonymiser)
-    return Report(data, document, markdown, cited, [section.id for section in sections],
-                  placeholders_in(document), renderer.literals.values)
+        refuse_leaks(data, anonymiser)
+    return Report(data, draft.document, draft.markdown, draft.cited,
+                  [section.id for section in draft.sections], placeholders_in(draft.document),
+                  draft.literals)
 
 
 def refuse_unfinished(report: Report, case_path: Path) -> None:
@@ -169,7 +190,7 @@ def default_output(case_path: Path, loaded: LoadedCase, anonymise: bool = False)
     return case_path.with_name(f"{stem}.docx")
 
 
-def _refuse_leaks(data: bytes, anonymiser: Anonymiser) -> None:
+def refuse_leaks(data: bytes, anonymiser: Anonymiser) -> None:
     """A last check that no part of the zip still holds a protected name."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in archive.namelist():

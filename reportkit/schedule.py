@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reportkit.build import Inputs, LibraryCache, _refuse_leaks, build_report
+from reportkit.build import Inputs, LibraryCache, compose_report, refuse_leaks
 from reportkit.cite import creator, format_date
 from reportkit.context import anonymiser_for, report_context
 from reportkit.document import Block, Document, Heading, Inline, Link, Metadata, Paragraph, Table, Text
@@ -46,7 +46,7 @@ def build_schedule(inputs: Inputs, libraries: LibraryCache) -> Schedule:
                              template_set.name)
     passages: dict[str, list[Unit]] = {}
     # The report itself, to give each passage the number Word shows beside it there.
-    numbers = paragraph_numbers(build_report(inputs, libraries).document)
+    numbers = paragraph_numbers(compose_report(inputs, libraries).document)
 
     def passages_of(section: Section) -> list[Unit]:
         if section.id not in passages:
@@ -91,7 +91,7 @@ def build_schedule(inputs: Inputs, libraries: LibraryCache) -> Schedule:
         properties=(("CaseReference", scrub(case.reference)),)))
     data = write_docx(document, template_set.reference_docx, config.styles)
     if anonymiser is not None:
-        _refuse_leaks(data, anonymiser)
+        refuse_leaks(data, anonymiser)
     return Schedule(data, document, rows_written)
 
 

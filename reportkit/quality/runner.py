@@ -97,6 +97,8 @@ def check_paths(root: Path, cases: list[Path], template_dirs: list[Path], checks
         build_problems: list[Problem] = []
         try:
             inputs = load_inputs(case_path, cache, template_dirs)
+            # A full dry run: whatever would stop `build` (a style missing from reference.docx,
+            # say) is found here too.
             placeholders = tuple(build_report(inputs, cache).placeholders)
         except ReportkitError as error:
             build_problems = error.problems
