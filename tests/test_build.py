@@ -162,3 +162,18 @@ def test_document_properties_come_from_the_case(report):
     assert properties.subject == "PA/00001/2026"
     assert properties.created.date().isoformat() == "2026-11-22"
     assert properties.language == "en-GB"
+
+
+def test_emit_markdown_never_overwrites_without_force(tmp_path):
+    output, markdown = tmp_path / "report.docx", tmp_path / "report.md"
+    markdown.write_text("an earlier draft\n", encoding="utf-8")
+    result = run_cli("build", FIXTURE_CASES / "journalist.yaml", "-o", output,
+                     "--emit-markdown", markdown, "--library", FIXTURE_LIBRARY)
+    assert result.exit_code == 1
+    assert f"{markdown}: " in result.stderr and "Traceback" not in result.stderr
+    assert markdown.read_text(encoding="utf-8") == "an earlier draft\n"
+    assert not output.exists()
+    forced = run_cli("build", FIXTURE_CASES / "journalist.yaml", "-o", output,
+                     "--emit-markdown", markdown, "--library", FIXTURE_LIBRARY, "--force")
+    assert forced.exit_code == 0, forced.stderr
+    assert "Renée" in markdown.read_text(encoding="utf-8") and output.is_file()
