@@ -70,6 +70,19 @@ class NoteNumber:
 class Footnote:
     number: int
     content: tuple["Inline", ...]
+    # The citation this note was made from, in pandoc syntax ("[@key, p. 3]"); "" for a note the
+    # author wrote (`^[...]`). `marker` names the hidden bookmark around the note's text in the
+    # DOCX, so that an edited copy can be read back ("" for none).
+    citation: str = ""
+    marker: str = ""
+
+
+@dataclass(frozen=True)
+class InlineNote:
+    """A footnote written in the text (`^[...]`); the citation stage numbers it."""
+
+    content: tuple["Inline", ...]
+    origin: Origin | None = None
 
 
 @dataclass(frozen=True)
@@ -79,7 +92,8 @@ class NoteReference:
     note: Footnote
 
 
-Inline = Text | LineBreak | Link | Placeholder | Citation | NoteReference | NoteNumber
+Inline = (Text | LineBreak | Link | Placeholder | Citation | InlineNote | NoteReference
+          | NoteNumber)
 
 
 # ---------------------------------------------------------------- blocks
@@ -136,7 +150,21 @@ class SourcesList:
     entries: tuple[tuple[Inline, ...], ...] = ()
 
 
-Block = Heading | Paragraph | ListBlock | BlockQuote | Table | PageBreak | TableOfContents | SourcesList
+@dataclass(frozen=True)
+class Region:
+    """A stretch of the report with one origin: an answer, a case's own section or a library
+    section. The writer marks it with a hidden bookmark named `marker`, so that a copy edited in
+    Word or LibreOffice can be read back region by region."""
+
+    kind: str        # "answer", "case_section" or "library_section"
+    id: str          # the question ("q1") or the section id
+    digest: str      # hash of the Markdown that was rendered into it
+    marker: str      # the bookmark name in the DOCX (letters, digits, "_"; at most 40)
+    blocks: tuple["Block", ...]
+
+
+Block = (Heading | Paragraph | ListBlock | BlockQuote | Table | PageBreak | TableOfContents
+         | SourcesList | Region)
 
 
 @dataclass(frozen=True)

@@ -176,6 +176,21 @@ class CslDate(BaseModel):
         return value
 
 
+class CitedIn(Strict):
+    """A source the expert knows only through another: where that source cites it."""
+
+    key: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
+    locator: Text = ""   # e.g. "n 9"
+
+
+class ArchivedCopy(Strict):
+    """The expert's own copy of what they read, under the library's `archive/` folder."""
+
+    path: Text           # relative to the library's archive/ folder
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    media_type: Text     # "text/html", "application/pdf" or "text/plain"
+
+
 class Source(BaseModel):
     """A CSL-JSON record, as Zotero exports it. Unknown CSL fields are kept."""
 
@@ -194,6 +209,11 @@ class Source(BaseModel):
     language: Text | None = None
     number: Text | None = None
     note: Text | None = None
+    # reportkit's own fields, beside CSL's. `accessed` is set only when the expert consulted
+    # the source; a source known at second hand records `cited_in` instead.
+    cited_in: CitedIn | None = None
+    caveat: Text | None = None       # printed with the source's annex entry
+    archive: ArchivedCopy | None = None
 
 
 class SectionMeta(Strict):
