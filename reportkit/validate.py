@@ -11,6 +11,14 @@ from reportkit.errors import Problem, ReportkitError
 from reportkit.load.yaml_file import Location, YamlDocument
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+SHOWN_NAME = 40  # characters of an unknown field's name that a message repeats
+
+
+def shown_name(name: object) -> str:
+    """A name from the input, short enough to print: a file that is not what it should be
+    (a key file named as an expert file) is never echoed at length."""
+    text = str(name)
+    return text if len(text) <= SHOWN_NAME else text[:SHOWN_NAME - 1] + "…"
 
 
 def _field_name(location: Location) -> str:
@@ -89,7 +97,7 @@ def problems_from_validation(error: ValidationError, document: YamlDocument,
         if kind == "extra_forbidden":
             known = _known_fields(model, location[len(prefix):])
             close = difflib.get_close_matches(str(location[-1]), known, n=1)
-            message = f"unknown field '{location[-1]}'"
+            message = f"unknown field '{shown_name(location[-1])}'"
             hint = (f"did you mean '{close[0]}'?" if close
                     else f"allowed here: {', '.join(known)}" if known else None)
         elif kind == "missing":

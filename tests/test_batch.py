@@ -26,7 +26,7 @@ def cases(workdir: Path) -> Path:
     shutil.copy(FIXTURES / "bad_cases" / "unknown-citation.yaml", folder / "unknown-citation.yaml")
     for name in ("bad-date.yaml", "unknown-citation.yaml"):  # their expert file, from here
         path = folder / name
-        path.write_text(path.read_text(encoding="utf-8").replace("../cases/expert.yaml", "expert.yaml"),
+        path.write_text(path.read_text(encoding="utf-8").replace("experts/expert.yaml", "expert.yaml"),
                         encoding="utf-8")
     return folder
 

@@ -15,9 +15,9 @@ from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEv
 from ruamel.yaml.parser import RoundTripParser
 
 from reportkit.errors import ReportkitError
+from reportkit.load.files import MAX_BYTES, read_text
 
 MAX_DEPTH = 50
-MAX_BYTES = 5_000_000
 
 Location = tuple[str | int, ...]
 
@@ -145,7 +145,7 @@ def _plain(node: Any, location: Location, lines: dict[Location, int], offset: in
 def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
     """Parse YAML text that sits at `line_offset` lines into `path`."""
     if len(text) > MAX_BYTES:
-        raise ReportkitError(f"the file is larger than {MAX_BYTES // 1_000_000} MB", path=path)
+        raise ReportkitError(f"the text is larger than {MAX_BYTES // 1_000_000} MB", path=path)
     try:
         data = _yaml(path, line_offset).load(text)
     except MarkedYAMLError as error:
@@ -158,20 +158,6 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
     for location in blocks:
         del lines[location + ("<block>",)]
     return YamlDocument(path, plain, lines, line_offset + 1, blocks)
-
-
-def read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ReportkitError("file not found", path=path) from None
-    except IsADirectoryError:
-        raise ReportkitError("is a folder, not a file", path=path) from None
-    except UnicodeDecodeError as error:
-        raise ReportkitError(f"not UTF-8 text (byte {error.start})", path=path,
-                             hint="save the file as UTF-8") from None
-    except OSError as error:
-        raise ReportkitError(f"cannot read the file: {error.strerror}", path=path) from None
 
 
 def load_yaml(path: Path) -> YamlDocument:
