@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from reportkit.errors import Problem, ReportkitError
+from reportkit.load.files import parse_json
 from reportkit.load.yaml_file import YamlDocument, load_yaml, parse_yaml, read_text
 from reportkit.models import ChronologyEntry, CountryInfo, Profile, SectionMeta, Source
 from reportkit.validate import problems_from_validation, validate_document
@@ -80,11 +80,7 @@ def load_profiles(root: Path) -> dict[str, Profile]:
 
 def load_sources(path: Path) -> tuple[dict[str, Source], dict[str, int]]:
     text = read_text(path)
-    try:
-        records = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ReportkitError(f"invalid JSON: {error.msg}", path=path, line=error.lineno,
-                             hint="a CSL-JSON file is a list of records: [ {...}, {...} ]") from None
+    records = parse_json(text, path, hint="a CSL-JSON file is a list of records: [ {...}, {...} ]")
     if not isinstance(records, list):
         raise ReportkitError("expected a CSL-JSON list of records", path=path, line=1)
     lines = [line for _, _, line in record_spans(text)]
