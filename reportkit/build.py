@@ -33,6 +33,12 @@ class Inputs:
     library: Library
     template_set: TemplateSetDir
 
+    @property
+    def paths(self) -> list[Path]:
+        """Every file and folder a build reads: no output may be one of them."""
+        return [self.loaded.path, self.loaded.expert_path, self.library.country_dir,
+                self.library.root / "profiles.yaml", self.template_set.path]
+
 
 @dataclass
 class Report:

@@ -7,6 +7,8 @@ import os
 import secrets
 import stat
 import time
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportkit.errors import ReportkitError
@@ -16,6 +18,63 @@ from reportkit.errors import ReportkitError
 STALE_AFTER_SECONDS = 600
 # Errors with which a file system says it has no hard links (FAT, exFAT, some network shares).
 _NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK}
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file a command is about to write, and the option that named it."""
+
+    path: Path
+    option: str                    # "-o", "--emit-markdown", ... as the user wrote it
+    suffixes: tuple[str, ...]      # what the file is: (".docx",), (".md", ".markdown")
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
+
+
+def check_outputs(outputs: Iterable[Output], inputs: Iterable[Path], force: bool) -> None:
+    """Refuse, before anything is built, every output that cannot be written as asked.
+
+    An output that is one of the command's inputs (or lies inside an input folder, such as the
+    library or the template set), two outputs that are one file, a name whose suffix says
+    another kind of file, a folder, or an existing file without --force: nothing is written."""
+    outputs = list(outputs)
+    inputs = [Path(path) for path in inputs]
+    seen: dict[Path, Output] = {}
+    for output in outputs:
+        path, resolved = output.path, output.path.resolve()
+        kinds = " or ".join(output.suffixes)
+        if path.is_dir():
+            example = path / f"report{output.suffixes[0]}"
+            raise ReportkitError(f"{output.option} names a folder; nothing was written", path=path,
+                                 hint=f"name the {kinds} file to write, e.g. {example}")
+        for source in inputs:
+            source_resolved = source.resolve()
+            if resolved == source_resolved or _same_file(path, source) or (
+                    source.is_dir() and resolved.is_relative_to(source_resolved)):
+                what = (f"a file inside {source}, which this command reads" if source.is_dir()
+                        else f"{source}, an input of this command")
+                raise ReportkitError(
+                    f"{output.option} would write over {what}; nothing was written", path=path,
+                    hint="write the output elsewhere: an input is never written over")
+        earlier = seen.get(resolved)
+        if earlier is not None or any(_same_file(path, other.path) for other in seen.values()):
+            other = earlier or next(item for item in seen.values() if _same_file(path, item.path))
+            raise ReportkitError(f"{output.option} and {other.option} name the same file; "
+                                 f"nothing was written", path=path,
+                                 hint="give each output its own name")
+        if path.suffix.lower() not in output.suffixes:
+            raise ReportkitError(
+                f"{output.option} writes a {kinds} file, but this name ends in "
+                f"'{path.suffix or '(nothing)'}'; nothing was written", path=path,
+                hint=f"name it {path.with_suffix(output.suffixes[0]).name}")
+        seen[resolved] = output
+    for output in outputs:
+        refuse_existing(output.path, force)
 
 
 def refuse_existing(path: Path, force: bool) -> None:

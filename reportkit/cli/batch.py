@@ -40,7 +40,7 @@ def batch(
     from reportkit.build import (LibraryCache, build_report, default_output, load_inputs,
                                  refuse_unfinished)
     from reportkit.errors import ReportkitError
-    from reportkit.output import refuse_existing, write_atomically
+    from reportkit.output import Output, check_outputs, write_atomically
     from reportkit.paths import template_search_path
 
     if output_dir.exists() and not output_dir.is_dir():
@@ -72,7 +72,7 @@ def batch(
         if target in written:
             raise ReportkitError(f"another case in this batch ({written[target]}) writes {target} too",
                                  path=case, hint="give the case files different names")
-        refuse_existing(target, force)
+        check_outputs([Output(target, "-o", (".docx",))], inputs.paths, force)
         report = build_report(inputs, libraries, anonymise=anonymise)
         if final:
             refuse_unfinished(report, case)

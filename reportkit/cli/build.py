@@ -27,7 +27,7 @@ def build(
     from reportkit.build import (LibraryCache, build_report, default_output, load_inputs,
                                  refuse_unfinished)
     from reportkit.errors import ReportkitError
-    from reportkit.output import refuse_existing, write_atomically
+    from reportkit.output import Output, check_outputs, write_atomically
     from reportkit.pages import convert_to_pdf, page_limit_warning
     from reportkit.paths import template_search_path
 
@@ -39,11 +39,12 @@ def build(
         if output is None:  # an anonymised report's name must not come from a named case file
             target = default_output(case, inputs.loaded, anonymise)
             pdf_target = target.with_suffix(".pdf")
-        refuse_existing(target, force)
+        outputs = [Output(target, "-o" if output else "the report", (".docx",))]
         if pdf:
-            refuse_existing(pdf_target, force)
+            outputs.append(Output(pdf_target, "--pdf", (".pdf",)))
         if emit_markdown is not None:
-            refuse_existing(emit_markdown, force)
+            outputs.append(Output(emit_markdown, "--emit-markdown", (".md", ".markdown")))
+        check_outputs(outputs, inputs.paths, force)
         report = build_report(inputs, libraries, anonymise=anonymise)
         if final:
             refuse_unfinished(report, case)

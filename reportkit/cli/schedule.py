@@ -22,16 +22,17 @@ def schedule(
     """Write the schedule of country information relied on, per question (UK PD 2024 §10.6)."""
     from reportkit.build import LibraryCache, load_inputs
     from reportkit.errors import ReportkitError
-    from reportkit.output import refuse_existing, write_atomically
+    from reportkit.output import Output, check_outputs, write_atomically
     from reportkit.pages import count_pages
     from reportkit.paths import template_search_path
     from reportkit.schedule import PAGE_LIMIT, build_schedule
 
     target = output or case.with_name(f"{case.stem}-schedule.docx")
     try:
-        refuse_existing(target, force)
         libraries = LibraryCache(library_root(library))
         inputs = load_inputs(case, libraries, template_search_path(templates))
+        check_outputs([Output(target, "-o" if output else "the schedule", (".docx",))],
+                      inputs.paths, force)
         built = build_schedule(inputs, libraries)
         pages = count_pages(built.docx, built.document)
         write_atomically(target, built.docx, force)
