@@ -168,7 +168,12 @@ class CslDate(BaseModel):
     @classmethod
     def _real_date(cls, value):
         if value and value[0]:
+            for part in value[0][:3]:
+                if isinstance(part, str) and not part.strip().isdigit():
+                    raise ValueError(f"'{part[:20]}' is not a number")
             parts = [int(part) for part in value[0][:3]]
+            if not 1000 <= parts[0] <= 9999:  # year 0, or 30 digits: a typo, never a source's
+                raise ValueError(f"year {str(parts[0])[:12]} is not a four-digit year")
             if len(parts) >= 2 and not 1 <= parts[1] <= 12:
                 raise ValueError(f"month {parts[1]} is not between 1 and 12")
             if len(parts) == 3:

@@ -137,23 +137,25 @@ def test_a_file_that_is_not_a_list_is_refused(library, tmp_path):
     assert sources_file(library).read_bytes() == before
 
 
-def test_invalid_records_are_reported_with_their_line_and_skipped(library):
+def test_an_invalid_record_is_reported_at_its_line_and_nothing_is_written(library):
+    before = sources_file(library).read_bytes()
     result = import_file(library, "invalid-record.json")
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 1, result.stderr
     path = ZOTERO / "invalid-record.json"
-    assert f"{path}:6: invalid record 1 'zeta-2024' skipped: issued.date-parts" in result.stderr
+    assert f"{path}:6: invalid record 1 'zeta-2024': issued.date-parts" in result.stderr
     assert "month 13" in result.stderr
-    assert f"{path}:9: invalid record 2 'http://zotero.org/" in result.stderr
-    assert "Citation Key" in result.stderr
-    assert "1 added, 0 updated, 0 unchanged, 0 conflicts skipped, 0 duplicates, 2 invalid" in result.stdout
-    assert ids(library) == ["alpha-2023", "beta-news", "eta-2024"]
+    # The valid records are reported as what the import would have done, and not written.
+    assert "would have added eta-2024" in result.stdout
+    assert "nothing was written: 1 invalid record" in result.stderr
+    assert sources_file(library).read_bytes() == before
 
 
 def test_an_id_conflict_is_skipped_without_update(library):
     before = sources_file(library).read_bytes()
     result = import_file(library, "conflict.json")
     assert result.exit_code == 0
-    assert f"{ZOTERO / 'conflict.json'}:2: conflict 'beta-news'" in result.stderr
+    assert f"{ZOTERO / 'conflict.json'}:2: conflict 'beta-news': differs in title, issued, " \
+           "accessed from the record at sources.json:14" in result.stderr
     assert "sources.json:14" in result.stderr and "--update" in result.stderr
     assert "1 conflicts skipped" in result.stdout
     assert sources_file(library).read_bytes() == before

@@ -87,8 +87,9 @@ def show_source(
 
 @sources_app.command("import")
 def import_sources(
-    file: Annotated[Path, typer.Argument(metavar="FILE.json", help="A CSL JSON export (Zotero: "
-                                         "Export Collection… > CSL JSON).")],
+    file: Annotated[Path, typer.Argument(
+        metavar="FILE", help="A CSL JSON export (Zotero: Export Collection… > CSL JSON, or "
+                             "Better CSL JSON) or a BibTeX/BibLaTeX .bib file.")],
     country: Annotated[str, typer.Option("--country", help="The country library to add them to.")],
     update: Annotated[bool, typer.Option(
         "--update", help="Replace a library record whose id is imported with other content.")] = False,
@@ -97,31 +98,57 @@ def import_sources(
                                   "library under another id.")] = False,
     library: LibraryOption = None,
 ) -> None:
-    """Merge a Zotero CSL JSON export into COUNTRY/sources.json, in id order, without churn.
+    """Merge a Zotero or Better BibTeX export into COUNTRY/sources.json, in id order.
 
-    Identical records are left alone; a record whose id is in the library with other content is
-    a conflict, kept as the library has it unless --update; a new id with a URL or DOI already in
-    the library is a likely duplicate and is not imported unless --keep-duplicates. Invalid
-    records are reported and skipped. The file is written once, atomically, only if it changes."""
+    A record's id is its citation key (Better BibTeX, or Citation Key in Zotero). A record
+    without one gets a key made from its author or publisher, year and first title word, and the
+    command says which keys it made. Identical records are left alone. A record whose id is in
+    the library with other content is a conflict, kept as the library has it unless --update. A
+    new id with a URL or DOI already in the library is a likely duplicate, not imported unless
+    --keep-duplicates. A record without a title, or with a field that cannot be read, is
+    invalid: then nothing is written and the command exits 1. Otherwise the file is written
+    once, atomically, only if it changes."""
     from reportkit.errors import ReportkitError
-    from reportkit.library_sources import (ADDED, CONFLICT, DUPLICATE, INVALID, UNCHANGED, UPDATED,
-                                           import_sources as run_import)
+    from reportkit.library_sources import import_sources as run_import
 
     try:
         result = run_import(library_root(library), country, file, update, keep_duplicates)
     except ReportkitError as error:
         fail(error)
+    _report_import(file, result)
+    if result.problems:
+        raise typer.Exit(1)
+
+
+def _report_import(file: Path, result) -> None:
+    from reportkit.library_sources import (ADDED, CONFLICT, DUPLICATE, INVALID, UNCHANGED, UPDATED)
+
     for problem in result.problems:
         typer.echo(str(problem), err=True)
+    ignored: dict[str, int] = {}
     for outcome in result.outcomes:
+        made = " (key made: the export gave none)" if outcome.made_key else ""
         if outcome.status in (CONFLICT, DUPLICATE):
-            typer.echo(f"{file}:{outcome.line}: {outcome.status} '{outcome.source_id}': "
+            typer.echo(f"{file}:{outcome.line}: {outcome.status} '{outcome.source_id}'{made}: "
                        f"{outcome.detail}", err=True)
         elif outcome.status in (ADDED, UPDATED):
             note = f" ({outcome.detail})" if outcome.detail else ""
-            typer.echo(f"{outcome.status} {outcome.source_id}{note}")
+            verb = f"would have {outcome.status}" if result.problems else outcome.status
+            typer.echo(f"{verb} {outcome.source_id}{made}{note}")
+        for name in outcome.ignored:
+            ignored[name] = ignored.get(name, 0) + 1
+    if ignored:
+        typer.echo("left out (no CSL field for them): "
+                   + ", ".join(f"{name} ({count})" for name, count in sorted(ignored.items())))
+    made = sum(1 for outcome in result.outcomes if outcome.made_key)
     typer.echo(f"{result.count(ADDED)} added, {result.count(UPDATED)} updated, "
                f"{result.count(UNCHANGED)} unchanged, {result.count(CONFLICT)} conflicts skipped, "
-               f"{result.count(DUPLICATE)} duplicates, {result.count(INVALID)} invalid")
-    typer.echo(f"wrote {result.sources_path}" if result.written
-               else f"{result.sources_path} is unchanged")
+               f"{result.count(DUPLICATE)} duplicates, {result.count(INVALID)} invalid"
+               + (f"; {made} key{'s' * (made != 1)} made" if made else ""))
+    if result.problems:
+        typer.echo(f"nothing was written: {result.count(INVALID)} invalid record"
+                   f"{'s' * (result.count(INVALID) != 1)}; fix them in the export and import "
+                   "it again", err=True)
+    else:
+        typer.echo(f"wrote {result.sources_path}" if result.written
+                   else f"{result.sources_path} is unchanged")
