@@ -11,7 +11,7 @@ from reportkit import __version__
 from reportkit.anonymise import Anonymiser
 from reportkit.cite import resolve_citations
 from reportkit.context import anonymiser_for, report_context
-from reportkit.crossref import case_problems, library_problems
+from reportkit.crossref import case_problems, library_problems, part_problems
 from reportkit.document import (BlockQuote, Document, Heading, ListBlock, Metadata, Paragraph,
                                 Placeholder, Table)
 from reportkit.docx import write_docx
@@ -21,7 +21,7 @@ from reportkit.load.library import Library, Section, load_library
 from reportkit.load.templates import TemplateSetDir, load_template_set
 from reportkit.parse import parse_markdown
 from reportkit.provenance import library_revision, provenance_record, record_xml
-from reportkit.render import Markdown, Renderer
+from reportkit.render import Renderer
 from reportkit.select import select_sections
 
 
@@ -100,7 +100,8 @@ def load_inputs(case_path: Path, libraries: LibraryCache, template_dirs: list[Pa
             raise ReportkitError(f"unknown jurisdiction: {error.problems[0].message}", path=case_path,
                                  line=loaded.line_of("jurisdiction"), hint=error.problems[0].hint) from None
         raise
-    problems = case_problems(loaded, library)
+    problems = case_problems(loaded, library) + part_problems(
+        loaded, library, template_set.config.parts, str(template_set.path / "template.yaml"))
     if problems:
         raise ReportkitError.from_problems(problems)
     return Inputs(loaded, library, template_set)
@@ -133,7 +134,7 @@ def compose_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fa
         trusted_body = section.path != loaded.path  # case-file overrides are not Jinja templates
         body = (renderer.render_section(f"section:{section.id}", section.body, section.path,
                                         section.body_line, partial_context)
-                if trusted_body else Markdown(section.body))
+                if trusted_body else renderer.case_markdown(section.body, section.path))
         rendered.append({**section.meta.model_dump(), "body": body})
     context = report_context(loaded, library, libraries.revision(library.country), rendered,
                              anonymiser, template_set.name)

@@ -74,6 +74,8 @@ def case_problems(loaded: LoadedCase, library: Library) -> list[Problem]:
                                                  document, ("sections", "replace", index, "id")))
         problems.extend(citation_problems(library, replacement.body, str(loaded.path),
                                           loaded.text_line("sections", "replace", index, "body")))
+    problems.extend(_duplicate_ids(loaded, "replace"))
+    problems.extend(_duplicate_ids(loaded, "extra"))
     for index, extra in enumerate(overrides.extra):
         if extra.id in library.sections:
             problems.append(Problem(f"the extra section id '{extra.id}' is already a library section",
@@ -81,4 +83,44 @@ def case_problems(loaded: LoadedCase, library: Library) -> list[Problem]:
                                     "use sections.replace to stand in for a library section"))
         problems.extend(citation_problems(library, extra.body, str(loaded.path),
                                           loaded.text_line("sections", "extra", index, "body")))
+    return problems
+
+
+def _duplicate_ids(loaded: LoadedCase, field: str) -> list[Problem]:
+    """Two entries of sections.replace (or .extra) with one id: neither may silently win."""
+    first_index: dict[str, int] = {}
+    problems = []
+    for index, entry in enumerate(getattr(loaded.case.sections, field)):
+        if entry.id in first_index:
+            first_line = loaded.line_of("sections", field, first_index[entry.id], "id")
+            problems.append(Problem(
+                f"sections.{field} has the id '{entry.id}' twice", loaded.path,
+                loaded.line_of("sections", field, index, "id"),
+                f"first used at line {first_line}; merge the two, or give this one its own id"))
+        else:
+            first_index[entry.id] = index
+    return problems
+
+
+def part_problems(loaded: LoadedCase, library: Library, parts: list[str],
+                  template_file: str) -> list[Problem]:
+    """Every `part:` of a library section or a case's extra section is one the template set
+    prints (template.yaml `parts:`); any other would be counted but never printed."""
+    problems = []
+
+    def hint(part: str) -> str:
+        close = difflib.get_close_matches(part, parts, n=1)
+        known = f"the parts {template_file} lists: {', '.join(parts)}"
+        return f"did you mean '{close[0]}'? ({known})" if close else known
+
+    for section in sorted(library.sections.values(), key=lambda item: str(item.path)):
+        if section.meta.part not in parts:
+            line = section.front.line_of(("part",)) if section.front else None
+            problems.append(Problem(f"unknown part '{section.meta.part}'", section.path, line,
+                                    hint(section.meta.part)))
+    for index, extra in enumerate(loaded.case.sections.extra):
+        if extra.part not in parts:
+            problems.append(Problem(f"unknown part '{extra.part}'", loaded.path,
+                                    loaded.line_of("sections", "extra", index, "part"),
+                                    hint(extra.part)))
     return problems

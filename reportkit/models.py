@@ -6,24 +6,35 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 # Characters an XML 1.0 document (and so a DOCX) cannot hold. The one rule: they are rejected
 # with a message that names the field, never silently dropped.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def unwritable_character(value: str) -> str | None:
+    """What is wrong with the first character of `value` that a Word document cannot hold."""
+    match = XML_ILLEGAL.search(value)
+    if match is None:
+        return None
+    code = ord(match.group())
+    kind = ("a lone surrogate" if 0xD800 <= code <= 0xDFFF else
+            "a noncharacter" if code >= 0xFFFE else "the control character")
+    return (f"contains {kind} U+{code:04X} at position {match.start() + 1}, which a Word "
+            f"document cannot hold")
 
 
 def _xml_safe(value: str) -> str:
-    match = _XML_ILLEGAL.search(value)
-    if match:
-        raise ValueError(
-            f"contains the control character U+{ord(match.group()):04X} at position "
-            f"{match.start() + 1}, which a Word document cannot hold"
-        )
+    problem = unwritable_character(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 
 Text = Annotated[str, AfterValidator(_xml_safe)]
+# The addresses a report may link to (the DOCX writer links nothing else).
+LINK_SCHEMES = re.compile(r"^(?:https?://[^\s/?#\\]|mailto:[^\s])", re.IGNORECASE)
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=100)]
 PartialDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
 
@@ -125,6 +136,16 @@ class Case(Strict):
             raise ValueError(f"year {value.year} is not a plausible report date")
         return value
 
+    @field_validator("information_cutoff")
+    @classmethod
+    def _cutoff_not_after_the_report(cls, value: dt.date | None,
+                                     info: ValidationInfo) -> dt.date | None:
+        report_date = info.data.get("report_date")
+        if value is not None and report_date is not None and value > report_date:
+            raise ValueError(f"the cut-off {value.isoformat()} is after the report date "
+                             f"{report_date.isoformat()}; a report cannot consider later events")
+        return value
+
 
 # ---------------------------------------------------------------- country library
 
@@ -167,17 +188,25 @@ class CslDate(BaseModel):
     @field_validator("date_parts")
     @classmethod
     def _real_date(cls, value):
-        if value and value[0]:
-            for part in value[0][:3]:
+        """The one rule for a CSL date, for the library and for every import: a real calendar
+        date with a four-digit year, given as numbers."""
+        for date in value or []:
+            for part in date[:3]:
                 if isinstance(part, str) and not part.strip().isdigit():
                     raise ValueError(f"'{part[:20]}' is not a number")
-            parts = [int(part) for part in value[0][:3]]
-            if not 1000 <= parts[0] <= 9999:  # year 0, or 30 digits: a typo, never a source's
+                if not isinstance(part, (int, str)):
+                    raise ValueError(f"'{str(part)[:20]}' is not a number")
+            parts = [int(part) for part in date[:3]]
+            if parts and not 1000 <= parts[0] <= 9999:  # year 0, or 30 digits: a typo
                 raise ValueError(f"year {str(parts[0])[:12]} is not a four-digit year")
             if len(parts) >= 2 and not 1 <= parts[1] <= 12:
                 raise ValueError(f"month {parts[1]} is not between 1 and 12")
             if len(parts) == 3:
-                dt.date(*parts)  # raises ValueError for 31 February
+                try:
+                    dt.date(*parts)
+                except ValueError:
+                    raise ValueError(f"{parts[0]}-{parts[1]:02d}-{parts[2]} is not a real "
+                                     f"date") from None
         return value
 
 
@@ -220,6 +249,16 @@ class Source(BaseModel):
     caveat: Text | None = None       # printed with the source's annex entry
     archive: ArchivedCopy | None = None
 
+    @field_validator("URL")
+    @classmethod
+    def _linkable(cls, value: str | None) -> str | None:
+        """Only web and mail addresses become links in a report: never `javascript:`,
+        `file:` or a network share."""
+        if value is not None and not LINK_SCHEMES.match(value):
+            raise ValueError("only http://, https:// and mailto: addresses can be a source's "
+                             "URL; put other locators in \"note\"")
+        return value
+
 
 class SectionMeta(Strict):
     id: Identifier
@@ -245,6 +284,8 @@ class TemplateSet(Strict):
     report: Text = "report.md.j2"
     language: Text = "en-GB"
     date_format: Text = "{day} {month} {year}"
+    # The parts the report template prints, in order; a section's `part:` must be one of them.
+    parts: list[Identifier] = Field(min_length=1)
     styles: dict[Identifier, Text]
     page_limit: int | None = None
     page: dict[str, Any] = {}

@@ -24,6 +24,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
 
 from reportkit.errors import ReportkitError
+from reportkit.models import XML_ILLEGAL, unwritable_character
 from reportkit.parse.markdown import LITERAL, LITERAL_CLOSE, LITERAL_OPEN
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -34,12 +35,26 @@ MAX_STRING = 1_000_000      # characters (or items) in one value a template make
 MAX_OUTPUT = 20_000_000     # characters one template or section may render in total
 MAX_POWER = 10_000
 TIME_LIMIT = 10.0           # seconds one template or section may run
+PLACEHOLDER = "EXPERT TO COMPLETE"
+_PLACEHOLDER_TEXT = re.compile(rf"\[{PLACEHOLDER}: ?(.*)\]", re.S)
 _FORMAT_NUMBER = re.compile(r"\d+|\*")
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 
 
 class Markdown(str):
     """Library or template Markdown, trusted to be parsed as Markdown."""
+
+
+class UnwritableText(ValueError):
+    """A template or section printed a character that a Word document cannot hold."""
+
+
+# The marker characters, set aside (as text) from template and section sources before Jinja
+# sees them, so that no text in a file can pass for a marker.
+_SET_ASIDE = re.compile(f"[{LITERAL_OPEN}{LITERAL_CLOSE}]")
+# What Word pastes for a manual line break: it becomes a line break.
+_VERTICAL_TAB = "\x0b"
+_REFUSED_IN_SOURCE = re.compile(XML_ILLEGAL.pattern.replace(_VERTICAL_TAB, ""))
 
 
 class LiteralStore:
@@ -51,8 +66,29 @@ class LiteralStore:
     def add(self, text: str) -> str:
         # Kept whole: a stored text is never searched for markers again, so the marker
         # characters in case text are shown as they are.
+        text = text.replace(_VERTICAL_TAB, "\n")
+        problem = unwritable_character(text)
+        if problem:
+            raise UnwritableText(f"the text printed here {problem}")
         self.values.append(text)
         return f"{LITERAL_OPEN}{len(self.values) - 1}{LITERAL_CLOSE}"
+
+    def protect(self, source: str, filename: str) -> str:
+        """A template or section source, ready for Jinja: no character in it can be taken for
+        a marker, and a character a Word document cannot hold is an error at its line."""
+        refused = _REFUSED_IN_SOURCE.search(source)
+        if refused:
+            problem = unwritable_character(refused.group())
+            raise ReportkitError(problem.replace(" at position 1", ""), path=filename,
+                                 line=source.count("\n", 0, refused.start()) + 1,
+                                 hint="delete it, or retype the text around it")
+        return _SET_ASIDE.sub(lambda match: self.add(match.group()), source)
+
+    def line_breaks(self, rendered: str) -> str:
+        """Rendered text with each vertical tab (Word's manual line break) made a line break."""
+        if _VERTICAL_TAB not in rendered:
+            return rendered
+        return rendered.replace(_VERTICAL_TAB, self.add("\n"))
 
 
 def _size(value: Any) -> int:
@@ -190,25 +226,28 @@ _COMPILED = _CompiledTemplates()
 class _TemplateSetLoader(FileSystemLoader):
     """Loads only files inside the template set: a symbolic link cannot point out of it."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, literals: LiteralStore):
         super().__init__(str(folder))
         self.folder = folder.resolve()
+        self.literals = literals
 
     def get_source(self, environment, template):
         source, filename, uptodate = super().get_source(environment, template)
         if not Path(filename).resolve().is_relative_to(self.folder):
             raise TemplateNotFound(template)
-        return source, filename, uptodate
+        return self.literals.protect(source, filename), filename, uptodate
 
 
 class _SectionLoader(BaseLoader):
     """Serves section bodies by id, padded so Jinja's line numbers are the file's."""
 
-    def __init__(self) -> None:
+    def __init__(self, literals: LiteralStore) -> None:
         self.sources: dict[str, tuple[str, str]] = {}
+        self.literals = literals
 
     def add(self, name: str, body: str, path: Path, body_line: int) -> None:
-        self.sources[name] = ("\n" * (body_line - 1) + body, str(path))
+        source = self.literals.protect("\n" * (body_line - 1) + body, str(path))
+        self.sources[name] = (source, str(path))
 
     def get_source(self, environment, template):
         if template not in self.sources:
@@ -259,8 +298,9 @@ class Renderer:
     def __init__(self, template_dir: Path, date_format: str):
         self.literals = LiteralStore()
         self.template_dir = template_dir
-        self.section_loader = _SectionLoader()
-        self.report_env = self._environment(_TemplateSetLoader(template_dir), date_format)
+        self.section_loader = _SectionLoader(self.literals)
+        self.report_env = self._environment(_TemplateSetLoader(template_dir, self.literals),
+                                            date_format)
         self.section_env = self._environment(self.section_loader, date_format)
 
     def _environment(self, loader: BaseLoader, date_format: str) -> ImmutableSandboxedEnvironment:
@@ -279,19 +319,31 @@ class Renderer:
             return value
         if value is None:
             return ""
-        return self.literals.add(str(value))
+        text = str(value)
+        # A case value written as a placeholder (as `reportkit new` writes its examples) is
+        # one in the report too: highlighted, counted, and refused by --final.
+        gap = _PLACEHOLDER_TEXT.fullmatch(text.strip())
+        if gap:
+            return self.placeholder(gap.group(1))
+        return self.literals.add(text)
 
     def placeholder(self, text: str) -> Markdown:
         """A highlighted gap for the expert: [EXPERT TO COMPLETE: text]."""
-        return Markdown(f"[EXPERT TO COMPLETE: {self.literals.add(str(text))}]")
+        return Markdown(f"[{PLACEHOLDER}: {self.literals.add(str(text))}]")
+
+    def case_markdown(self, body: str, path: Path) -> Markdown:
+        """A section body written in the case file: Markdown, not a template."""
+        return Markdown(self.literals.protect(body, str(path)))
 
     def render_section(self, name: str, body: str, path: Path, body_line: int,
                        context: dict[str, Any]) -> Markdown:
         self.section_loader.add(name, body, path, body_line)
-        return Markdown(_render(self.section_env, name, context, {str(path)}))
+        return Markdown(self.literals.line_breaks(
+            _render(self.section_env, name, context, {str(path)})))
 
     def render_report(self, template_name: str, context: dict[str, Any]) -> str:
-        return _render(self.report_env, template_name, context, None, self.template_dir)
+        return self.literals.line_breaks(
+            _render(self.report_env, template_name, context, None, self.template_dir))
 
 
 def _error_line(error: BaseException, filenames: set[str] | None, folder: Path | None):
@@ -362,6 +414,8 @@ def _describe(error: BaseException) -> tuple[str, str | None]:
                 "includes are looked up inside the template set's own folder")
     if isinstance(error, SecurityError):
         return f"not allowed in a template: {error}", None
+    if isinstance(error, UnwritableText):
+        return str(error), "print the text without it"
     return f"template error: {type(error).__name__}: {error}", None
 
 

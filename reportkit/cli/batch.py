@@ -40,6 +40,7 @@ def batch(
     from reportkit.build import (LibraryCache, build_report, default_output, load_inputs,
                                  refuse_unfinished)
     from reportkit.errors import ReportkitError
+    from reportkit.load.templates import available_template_sets
     from reportkit.output import Output, check_outputs, write_atomically
     from reportkit.paths import template_search_path
 
@@ -53,6 +54,10 @@ def batch(
                             path=output_dir))
     libraries = LibraryCache(library_root(library))
     template_dirs = template_search_path(templates)
+    try:
+        available_template_sets(template_dirs)  # a misspelt --templates stops the batch at once
+    except ReportkitError as error:
+        fail(error)
     template_sets: dict = {}  # each template set is read once, then reused
     written: dict[Path, Path] = {}  # output file -> the case that produced it in this run
     failures: list[tuple[Path, ReportkitError]] = []
@@ -88,6 +93,12 @@ def batch(
                     target, report = build_one(case)
                 except ReportkitError as error:
                     failures.append((case, error))
+                    say(f"failed {case}", err=True)
+                except Exception as error:  # noqa: BLE001 (a fault in one case never stops the rest)
+                    failures.append((case, ReportkitError(
+                        f"could not be built: an internal error ({type(error).__name__}: "
+                        f"{str(error)[:200]})", path=case,
+                        hint="this is a fault in reportkit; please report it with the case")))
                     say(f"failed {case}", err=True)
                 else:
                     written[target] = case

@@ -67,6 +67,7 @@ def build(
         typer.echo(f"warning: {warning}", err=True)
     typer.echo(f"wrote {target} ({len(report.section_ids)} sections, {len(report.cited)} sources, "
                f"{len(report.document.footnotes)} footnotes)")
+    typer.echo(f"template set: {inputs.template_set.name} ({inputs.template_set.path})")
     if pdf:
         typer.echo(f"wrote {pdf_target}")
     if report.placeholders:

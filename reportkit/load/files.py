@@ -89,3 +89,5 @@ def parse_json(text: str, path: Path, hint: str | None = None) -> Any:
                              hint=hint) from None
     except RecursionError:  # defence in depth; the depth check above comes first
         raise ReportkitError("the JSON is nested too deeply", path=path, hint=hint) from None
+    except ValueError as error:  # a number of thousands of digits
+        raise ReportkitError(f"invalid JSON: {error}", path=path, hint=hint) from None

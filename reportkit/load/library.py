@@ -25,6 +25,7 @@ class Section:
     body: str
     path: Path
     body_line: int
+    front: YamlDocument | None = None  # the front matter, for the line of each field
 
     @property
     def id(self) -> str:
@@ -149,7 +150,7 @@ def split_front_matter(text: str, path: Path) -> tuple[YamlDocument, str, int]:
 def load_section(path: Path) -> Section:
     front, body, body_line = split_front_matter(read_text(path), path)
     meta = validate_document(SectionMeta, front)
-    return Section(meta, body, path, body_line)
+    return Section(meta, body, path, body_line, front)
 
 
 def load_chronology(path: Path) -> list[ChronologyItem]:

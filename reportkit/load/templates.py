@@ -23,9 +23,18 @@ class TemplateSetDir:
 
 
 def available_template_sets(search_path: list[Path]) -> dict[str, Path]:
+    """Template sets by name; the first folder that has a name wins. A folder that does not
+    exist is an error, never skipped: a misspelt --templates would build with another set."""
     found: dict[str, Path] = {}
     for folder in search_path:
         if not folder.is_dir():
+            raise ReportkitError(
+                "template folder not found" if not folder.exists() else "is not a folder",
+                path=folder, hint="--templates (or $REPORTKIT_TEMPLATES) names a folder of "
+                                  "template sets, e.g. the DIR of `reportkit templates copy uk DIR`")
+        if (folder / "template.yaml").is_file():
+            # A set's own folder, given instead of the folder that holds it: the set it is.
+            found.setdefault(folder.name, folder)
             continue
         for child in sorted(folder.iterdir()):
             if (child / "template.yaml").is_file():

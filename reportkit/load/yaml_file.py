@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,15 @@ def _yaml_error(error: MarkedYAMLError, path: Path, line_offset: int) -> Reportk
     )
 
 
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def _joined_surrogates(text: str) -> str:
+    """"\\ud83d\\ude00" (how JSON writers escape an emoji) is one character, not two halves."""
+    return _SURROGATE_PAIR.sub(
+        lambda pair: pair.group().encode("utf-16", "surrogatepass").decode("utf-16"), text)
+
+
 def _plain(node: Any, location: Location, lines: dict[Location, int], offset: int) -> Any:
     if isinstance(node, CommentedMap):
         result = {}
@@ -134,9 +144,9 @@ def _plain(node: Any, location: Location, lines: dict[Location, int], offset: in
         return result
     if isinstance(node, (LiteralScalarString, FoldedScalarString)):
         lines[location + ("<block>",)] = 0
-        return str(node)
+        return _joined_surrogates(str(node))
     if isinstance(node, str):
-        return str(node)
+        return _joined_surrogates(str(node))
     if isinstance(node, float) and not isinstance(node, bool):
         return float(node)
     return node

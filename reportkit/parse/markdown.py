@@ -25,12 +25,15 @@ def _parser():
     return make_parser()
 
 
-def _restore(text: str, literals: list[str]) -> str:
+def _restore(text: str, literals: list[str] | None) -> str:
+    if literals is None:  # text straight from a file: no markers were set aside in it
+        return text
     return LITERAL.sub(lambda match: literals[int(match.group(1))], text)
 
 
 class _BlockBuilder:
-    def __init__(self, tokens: list[Token], path: str, line_offset: int, literals: list[str]):
+    def __init__(self, tokens: list[Token], path: str, line_offset: int,
+                 literals: list[str] | None):
         self.tokens = tokens
         self.position = 0
         self.path = path
@@ -148,7 +151,8 @@ class _BlockBuilder:
 
         def emit_text(text: str, code: bool = False) -> None:
             # Split on case-text markers so a literal's own newlines become line breaks.
-            for index, piece in enumerate(LITERAL.split(text)):
+            pieces = [text] if self.literals is None else LITERAL.split(text)
+            for index, piece in enumerate(pieces):
                 value = self.literals[int(piece)] if index % 2 else piece
                 lines = value.split("\n")
                 for number, part in enumerate(lines):
@@ -201,7 +205,7 @@ def parse_markdown(text: str, path: str, line_offset: int = 0,
         tokens = _parser().parse(text)
     except (ValueError, RecursionError) as error:
         raise ReportkitError(f"cannot parse the Markdown: {error}", path=path) from None
-    builder = _BlockBuilder(tokens, path, line_offset, literals or [])
+    builder = _BlockBuilder(tokens, path, line_offset, literals)
     return tuple(builder.blocks_until(None))
 
 
