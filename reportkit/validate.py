@@ -107,7 +107,7 @@ def problems_from_validation(error: ValidationError, document: YamlDocument,
             message = f"{name}: not a valid date ({item['msg'].lower()})"
             hint = "write dates as YYYY-MM-DD, e.g. 2026-11-22"
         else:
-            message = f"{name}: {item['msg']}"
+            message = f"{name}: {item['msg'].removeprefix('Value error, ')}"
             if kind == "string_type":
                 hint = "put text in quotes"
         problems.append(Problem(message, document.path, document.line_of(location), hint))

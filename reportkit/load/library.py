@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,7 +155,7 @@ def load_section(path: Path) -> Section:
 
 
 def load_chronology(path: Path) -> list[ChronologyItem]:
-    if not path.is_file():
+    if not os.path.lexists(path):  # optional; but a pipe or folder of that name is an error
         return []
     document = load_yaml(path)
     if document.data is None:
@@ -184,7 +185,8 @@ def load_library(root: Path, country: str) -> Library:
     info = validate_document(CountryInfo, load_yaml(country_dir / "country.yaml"))
     profiles = load_profiles(root)
     sources_path = country_dir / "sources.json"
-    sources, source_lines = load_sources(sources_path) if sources_path.is_file() else ({}, {})
+    sources, source_lines = (load_sources(sources_path) if os.path.lexists(sources_path)
+                             else ({}, {}))
     sections: dict[str, Section] = {}
     problems = []
     for path in sorted((country_dir / "sections").glob("*.md")):
