@@ -20,6 +20,7 @@ from typing import Any
 
 from jinja2 import (BaseLoader, BytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateNotFound, TemplateSyntaxError, UndefinedError)
+from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
 
@@ -92,12 +93,29 @@ class LiteralStore:
 
 
 def _size(value: Any) -> int:
-    """Characters or items a value holds, counting the text inside a list or tuple."""
-    if isinstance(value, str):
-        return len(value)
-    if isinstance(value, (list, tuple)):
-        return len(value) + sum(len(item) for item in value if isinstance(item, str))
-    return 0
+    """About how many characters `str(value)` would have, found without building it: text
+    inside lists, tuples, dicts and sets is counted however deeply (and however often one list
+    is repeated inside another), each shared part measured once."""
+    measured: dict[int, int] = {}
+
+    def size(item: Any, depth: int) -> int:
+        if isinstance(item, str):
+            return len(item)
+        if not isinstance(item, (list, tuple, dict, set, frozenset)):
+            return 0
+        if id(item) in measured:
+            return measured[id(item)]
+        if depth > 100:  # deeper than any report needs; counted as too large
+            raise SecurityError("the value is nested too deeply")
+        measured[id(item)] = 0  # a list that contains itself adds nothing more
+        parts = item.items() if isinstance(item, dict) else ((element,) for element in item)
+        total = 2
+        for part in parts:
+            total += sum(size(element, depth + 1) + 4 for element in part)
+        measured[id(item)] = total
+        return total
+
+    return size(value, 0)
 
 
 def _refuse_large(value: Any) -> Any:
@@ -120,17 +138,33 @@ def _refuse_wide_pattern(pattern: str) -> None:
                 raise SecurityError("a field width or precision in this pattern is too large")
 
 
-def _estimated_size(function: Any, target: Any, args: tuple) -> int:
-    """What `replace` and `join` would produce, worked out before they run."""
+def _estimated_size(function: Any, target: Any, args: tuple, kwargs: dict | None = None) -> int:
+    """What a string operation would produce, worked out before it runs."""
     name = getattr(function, "__name__", "")
+    kwargs = kwargs or {}
     if name in {"replace", "do_replace"} and isinstance(target, str) and len(args) >= 2:
         old, new = str(args[0]), str(args[1])
         return len(target) + (target.count(old) if old else len(target) + 1) * len(new)
     if name in {"join", "do_join", "sync_do_join"}:
-        separator, items = (target, args[0]) if name == "join" else (
-            (args[0] if args else ""), target)
-        if isinstance(separator, str) and isinstance(items, (list, tuple)):
-            return _size(items) + len(separator) * len(items)
+        separator, items = (target, args[0] if args else ()) if name == "join" else (
+            (args[0] if args else kwargs.get("d", "")), target)
+        if isinstance(items, (list, tuple, set, frozenset, dict)):
+            return _size(items) + len(str(separator)) * len(items)
+    if not isinstance(target, str):
+        return 0
+    lines = target.count("\n") + 1
+    if name == "expandtabs":
+        width = args[0] if args else kwargs.get("tabsize", 8)
+        return len(target) + target.count("\t") * (width if isinstance(width, int) else 0)
+    if name == "do_indent":
+        width = args[0] if args else kwargs.get("width", 4)
+        return len(target) + lines * (len(width) if isinstance(width, str) else
+                                      width if isinstance(width, int) else 0)
+    if name == "do_wordwrap":
+        wrap = args[2] if len(args) > 2 else kwargs.get("wrapstring") or "\n"
+        return len(target) * (1 + len(str(wrap)))
+    if name in {"translate", "do_urlize", "do_xmlattr"}:
+        return len(target) * 8
     return 0
 
 
@@ -139,7 +173,7 @@ def _check_arguments(function: Any, target: Any, args: tuple, kwargs: dict) -> N
         if isinstance(argument, int) and not isinstance(argument, bool) \
                 and abs(argument) > MAX_STRING:
             raise SecurityError(f"the number {argument} is too large here")
-    if _estimated_size(function, target, args) > MAX_STRING:
+    if _estimated_size(function, target, args, kwargs) > MAX_STRING:
         raise SecurityError(f"the result would be too large (over {MAX_STRING:,} characters)")
 
 
@@ -165,8 +199,21 @@ class _BoundedNamespace(Namespace):
         super().__setitem__(name, _refuse_large(value))
 
 
+class _BoundedCodeGenerator(CodeGenerator):
+    """Compiles `a ~ b` to a call the sandbox can bound (Jinja joins the pieces directly)."""
+
+    def visit_Concat(self, node, frame) -> None:
+        self.write("environment.concatenate((")
+        for argument in node.nodes:
+            self.visit(argument, frame)
+            self.write(", ")
+        self.write("))")
+
+
 class _ReportSandbox(ImmutableSandboxedEnvironment):
     """The sandbox (read-only data), also bounding what a template can make."""
+
+    code_generator_class = _BoundedCodeGenerator
 
     intercepted_binops = frozenset(["*", "**", "+", "%"])
 
@@ -190,9 +237,18 @@ class _ReportSandbox(ImmutableSandboxedEnvironment):
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
         target = getattr(__obj, "__self__", None)
+        if getattr(__obj, "__name__", "") in {"translate", "maketrans"}:
+            raise SecurityError(f"{__obj.__name__}() is not available in a template")
         if isinstance(target, str) or getattr(__obj, "__name__", "") == "join":
             _check_arguments(__obj, target, args, kwargs)
         return _refuse_large(super().call(__context, __obj, *args, **kwargs))
+
+    def concatenate(self, values) -> str:
+        """`a ~ b ~ c`, refused before it is built if it would be too large."""
+        if sum(_size(value) if isinstance(value, (str, list, tuple, dict, set, frozenset))
+               else 0 for value in values) > MAX_STRING:
+            raise SecurityError(f"the result would be too large (over {MAX_STRING:,} characters)")
+        return _refuse_large("".join(str(value) for value in values))
 
     def wrap_str_format(self, value):
         wrapped = super().wrap_str_format(value)
@@ -312,6 +368,7 @@ class Renderer:
         env.filters = {name: _bounded_filter(function) for name, function in env.filters.items()}
         env.globals["placeholder"] = self.placeholder
         env.globals["namespace"] = _BoundedNamespace
+        del env.globals["lipsum"]  # placeholder prose has no place in a report, and n is unbounded
         return env
 
     def _finalize(self, value: Any) -> str:
@@ -319,6 +376,7 @@ class Renderer:
             return value
         if value is None:
             return ""
+        _refuse_large(value)  # measured before str() builds it
         text = str(value)
         # A case value written as a placeholder (as `reportkit new` writes its examples) is
         # one in the report too: highlighted, counted, and refused by --final.
