@@ -11,7 +11,8 @@ from reportkit import __version__
 from reportkit.anonymise import Anonymiser
 from reportkit.cite import resolve_citations
 from reportkit.context import anonymiser_for, report_context
-from reportkit.crossref import case_problems, library_problems, part_problems
+from reportkit.crossref import (case_problems, library_problems, part_problems,
+                                template_citation_problems)
 from reportkit.document import (BlockQuote, Document, Heading, ListBlock, Metadata, Paragraph,
                                 Placeholder, Table)
 from reportkit.docx import write_docx
@@ -102,6 +103,7 @@ def load_inputs(case_path: Path, libraries: LibraryCache, template_dirs: list[Pa
         raise
     problems = case_problems(loaded, library) + part_problems(
         loaded, library, template_set.config.parts, str(template_set.path / "template.yaml"))
+    problems += template_citation_problems(library, template_set.path)
     if problems:
         raise ReportkitError.from_problems(problems)
     return Inputs(loaded, library, template_set)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 
 from reportkit.errors import Problem
 from reportkit.load.case import LoadedCase
+from reportkit.load.files import read_text
 from reportkit.load.library import Library
 from reportkit.parse import citations_in, parse_markdown
 from reportkit.select import ALL_PROFILES
@@ -123,4 +125,16 @@ def part_problems(loaded: LoadedCase, library: Library, parts: list[str],
             problems.append(Problem(f"unknown part '{extra.part}'", loaded.path,
                                     loaded.line_of("sections", "extra", index, "part"),
                                     hint(extra.part)))
+    return problems
+
+
+def template_citation_problems(library: Library, template_folder: Path) -> list[Problem]:
+    """Citation keys written in a template set's own files, each at its file and line (once
+    rendered, a template's text is one report, whose lines are no longer the file's)."""
+    problems = []
+    folder = template_folder.resolve()
+    for path in sorted(template_folder.rglob("*.j2")):
+        if not path.resolve().is_relative_to(folder):
+            continue  # never read through a link out of the set, as the renderer never does
+        problems.extend(citation_problems(library, read_text(path), str(path), 1))
     return problems

@@ -8,6 +8,7 @@ citation syntax in a case file renders literally.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import operator
 import re
@@ -459,8 +460,65 @@ def _render(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, An
             IndexError, ZeroDivisionError, OverflowError, RecursionError, MemoryError) as error:
         where = _error_line(error, filenames, folder)
         path, line = where if where else (name, None)
-        message, hint = _describe(error)
+        if isinstance(error, UndefinedError):
+            message, hint = _undefined(error, _source_line(env, path, line), context)
+        else:
+            message, hint = _describe(error)
         raise ReportkitError(message, path=path, line=line, hint=hint) from None
+
+
+def _source_line(env: ImmutableSandboxedEnvironment, filename: str, line: int | None) -> str:
+    """The text of line `line` of a template or section, as Jinja read it ("" if unknown)."""
+    if line is None:
+        return ""
+    if isinstance(env.loader, _SectionLoader):
+        texts = [source for source, name in env.loader.sources.values() if name == filename]
+    else:
+        try:
+            texts = [Path(filename).read_text(encoding="utf-8")]
+        except (OSError, UnicodeDecodeError):
+            texts = []
+    lines = texts[0].splitlines() if texts else []
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+_NO_ATTRIBUTE = re.compile(r"^'(?P<owner>.+?)' has no attribute '(?P<name>.+?)'$")
+_NOT_DEFINED = re.compile(r"^'(?P<name>.+?)' is undefined$")
+_CASE_PARTS = {"case", "applicant", "instructions", "expert"}
+
+
+def _undefined(error: UndefinedError, source_line: str, context: dict[str, Any]):
+    """Jinja's `'dict object' has no attribute 'x'`, said as what is missing and what is near."""
+    text = error.message or ""
+    missing = _NO_ATTRIBUTE.match(text)
+    if missing:
+        name = missing.group("name")
+        # Which value lacked it: the dotted name written before `.name` on the line.
+        written = re.search(rf"([A-Za-z_][\w.]*)\.{re.escape(name)}\b", source_line)
+        owner = written.group(1) if written else None
+        value: Any = context
+        for part in owner.split(".") if owner else ():
+            value = value.get(part) if isinstance(value, dict) else None
+        known = list(value) if isinstance(value, dict) and owner else []
+        close = difflib.get_close_matches(name, [str(key) for key in known], n=1)
+        field = f"{owner}.{name}" if owner else name
+        whose = ("the case has no field" if owner and owner.split(".")[0] in _CASE_PARTS
+                 else "there is no field")
+        message = f"{whose} `{field}`"
+        if close:
+            message += f" (did you mean `{owner}.{close[0]}`?)"
+        hint = (f"`{owner}` has: {', '.join(map(str, known))}" if known and not close else
+                "`reportkit schema case` lists the case fields")
+        return message, hint
+    undefined = _NOT_DEFINED.match(text)
+    if undefined:
+        name = undefined.group("name")
+        close = difflib.get_close_matches(name, list(context), n=1)
+        message = f"there is no variable `{name}`"
+        if close:
+            message += f" (did you mean `{close[0]}`?)"
+        return message, f"the variables a template can use: {', '.join(sorted(context))}"
+    return f"undefined variable: {text}", "`reportkit schema case` lists the case fields"
 
 
 def _describe(error: BaseException) -> tuple[str, str | None]:

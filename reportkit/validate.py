@@ -118,14 +118,28 @@ def validate_document(model: type[ModelT], document: YamlDocument, data=None,
                       prefix: Location = ()) -> ModelT:
     """Validate `data` (default: the document's data) against `model`, or raise with lines."""
     data = document.data if data is None else data
+    if data is None and not prefix:
+        raise ReportkitError("the file is empty", path=document.path,
+                             hint=f"it should hold fields such as {_example_fields(model)}")
     if not isinstance(data, dict):
-        raise ReportkitError(f"expected a mapping of fields, found {type(data).__name__}",
-                             path=document.path, line=document.line_of(prefix))
+        raise ReportkitError(f"expected fields (name: value), found {_kind_of(data)}",
+                             path=document.path, line=document.line_of(prefix),
+                             hint=f"write fields such as {_example_fields(model)}")
     try:
         return model.model_validate(data)
     except ValidationError as error:
         raise ReportkitError.from_problems(
             problems_from_validation(error, document, model, prefix)) from None
+
+
+def _kind_of(value) -> str:
+    return {type(None): "nothing", str: "text", list: "a list", bool: "true or false",
+            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+
+
+def _example_fields(model: type[BaseModel]) -> str:
+    names = [info.alias or name for name, info in model.model_fields.items()]
+    return ", ".join(f"{name}:" for name in names[:4])
 
 
 def unknown_name_problem(kind: str, name: str, known: list[str], document: YamlDocument,

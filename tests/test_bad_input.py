@@ -55,7 +55,12 @@ def template_copy(tmp_path) -> Path:
 
 @pytest.mark.parametrize("old, new, message", [
     ("# Expertise", "# Expertise {% if %}", "template syntax error"),
-    ("# Expertise", "# Expertise {{ applicant.nmae }}", "undefined variable"),
+    ("# Expertise", "# Expertise {{ applicant.nmae }}",
+     "the case has no field `applicant.nmae` (did you mean `applicant.name`?)"),
+    ("# Expertise", "# Expertise {{ instructions.instructing_firm }}",
+     "the case has no field `instructions.instructing_firm` (did you mean `instructions.instructed_by`?)"),
+    ("# Expertise", "# Expertise {{ aplicant.name }}",
+     "there is no variable `aplicant` (did you mean `applicant`?)"),
     ("# Expertise", "# Expertise {% include 'no-such-partial.md.j2' %}", "template 'no-such-partial.md.j2' not found"),
 ])
 def test_template_errors_name_the_template_file_and_line(template_copy, tmp_path, old, new, message):
@@ -67,13 +72,83 @@ def test_template_errors_name_the_template_file_and_line(template_copy, tmp_path
     assert_clean_failure(result, report, line, message, output)
 
 
-def test_unreadable_reference_docx(template_copy, tmp_path):
+def _zip_without_word_parts(path: Path) -> None:
+    import zipfile
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("notes.txt", "not a Word document")
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda path: path.write_bytes(b""), "reference.docx is empty"),
+    (lambda path: path.write_bytes(b"this is not a zip file"), "is not a Word document (it is not a .docx"),
+    (lambda path: path.write_bytes(path.read_bytes()[:3000]), "or it was cut short"),
+    (_zip_without_word_parts, "is not a Word document: it has no [Content_Types].xml"),
+    (lambda path: path.unlink(), "the template set has no reference.docx"),
+])
+def test_a_damaged_reference_docx_is_named_plainly(template_copy, tmp_path, damage, message):
     reference = template_copy / "uk" / "reference.docx"
-    reference.write_bytes(b"this is not a zip file")
+    damage(reference)
     output = tmp_path / "report.docx"
     result = run_cli("build", FIXTURE_CASES / "journalist.yaml", "-o", output,
                      "--library", FIXTURE_LIBRARY, "--templates", template_copy)
-    assert_clean_failure(result, reference, None, "cannot read reference.docx", output)
+    assert_clean_failure(result, reference, None, message, output)
+    assert "Package not found" not in result.stderr
+
+
+@pytest.mark.parametrize("which", ["case", "expert"])
+def test_an_empty_case_or_expert_file_is_called_empty(tmp_path, which):
+    shutil.copytree(FIXTURE_CASES, tmp_path / "cases")
+    case = tmp_path / "cases" / "journalist.yaml"
+    (tmp_path / "cases" / ("journalist.yaml" if which == "case" else "expert.yaml")).write_text(
+        "# nothing yet\n", encoding="utf-8")
+    result = run_cli("build", case, "-o", tmp_path / "r.docx", "--library", FIXTURE_LIBRARY)
+    assert result.exit_code == 1 and "the file is empty" in result.stderr, result.stderr
+    assert "NoneType" not in result.stderr
+
+
+def test_a_citation_in_an_included_template_is_reported_where_it_is_written(template_copy, tmp_path):
+    methodology = template_copy / "uk" / "methodology.md.j2"
+    line = edit(methodology, "This report follows", "See [@nobody]. This report follows")
+    output = tmp_path / "report.docx"
+    result = run_cli("build", FIXTURE_CASES / "journalist.yaml", "-o", output,
+                     "--library", FIXTURE_LIBRARY, "--templates", template_copy)
+    assert_clean_failure(result, methodology, line, "unknown citation key '@nobody'", output)
+
+
+def test_an_error_in_an_included_template_is_reported_where_it_is_written(template_copy, tmp_path):
+    methodology = template_copy / "uk" / "methodology.md.j2"
+    line = edit(methodology, "This report follows", "{{ library.nmae }} This report follows")
+    output = tmp_path / "report.docx"
+    result = run_cli("build", FIXTURE_CASES / "journalist.yaml", "-o", output,
+                     "--library", FIXTURE_LIBRARY, "--templates", template_copy)
+    assert_clean_failure(result, methodology, line,
+                         "there is no field `library.nmae` (did you mean `library.name`?)", output)
+
+
+def test_a_templates_folder_that_does_not_exist_is_an_error(tmp_path):
+    output = tmp_path / "report.docx"
+    result = run_cli("build", FIXTURE_CASES / "journalist.yaml", "-o", output,
+                     "--library", FIXTURE_LIBRARY, "--templates", tmp_path / "mytpls")
+    assert_clean_failure(result, tmp_path / "mytpls", None, "template folder not found", output)
+
+
+def test_a_template_set_folder_given_instead_of_its_parent_is_used(template_copy, tmp_path):
+    report = template_copy / "uk" / "report.md.j2"
+    edit(report, "# Expertise", "# Expertise of the copy")
+    output = tmp_path / "report.docx"
+    result = run_cli("build", FIXTURE_CASES / "journalist.yaml", "-o", output,
+                     "--library", FIXTURE_LIBRARY, "--templates", template_copy / "uk")
+    assert result.exit_code == 0, result.stderr
+    assert f"template set: uk ({template_copy / 'uk'})" in result.stdout
+    import docx
+    assert "Expertise of the copy" in [p.text for p in docx.Document(output).paragraphs]
+
+
+def test_build_says_which_template_set_it_used(tmp_path):
+    result = run_cli("build", FIXTURE_CASES / "journalist.yaml", "-o", tmp_path / "r.docx",
+                     "--library", FIXTURE_LIBRARY)
+    assert result.exit_code == 0
+    assert f"template set: uk ({ROOT / 'templates' / 'uk'})" in result.stdout
 
 
 def test_missing_style_is_named(template_copy, tmp_path):
@@ -106,7 +181,8 @@ def test_undefined_variable_in_a_library_section_names_the_section(tmp_path):
     line = edit(section, "{{ applicant.home_region }}", "{{ applicant.home_town }}")
     output = tmp_path / "report.docx"
     result = run_cli("build", FIXTURE_CASES / "journalist.yaml", "-o", output, "--library", library)
-    assert_clean_failure(result, section, line, "undefined variable", output)
+    assert_clean_failure(result, section, line, "the case has no field `applicant.home_town` "
+                         "(did you mean `applicant.home_region`?)", output)
 
 
 def test_new_writes_a_case_file_and_refuses_to_overwrite(tmp_path):
@@ -150,3 +226,39 @@ def test_new_rejects_unknown_names(tmp_path, option, value, message):
 
 def test_usage_error_exits_2():
     assert run_cli("build").exit_code == 2
+
+
+def test_final_refuses_every_example_value_that_new_writes(tmp_path):
+    """`new` writes its examples as placeholders: once the required fields are filled in, the
+    report builds, shows each example as a gap, and --final refuses it while one remains."""
+    case = tmp_path / "new.yaml"
+    assert run_cli("new", case, "--country", "testland", "--profile", "journalist",
+                   "--jurisdiction", "uk", "--library", FIXTURE_LIBRARY).exit_code == 0
+    text = case.read_text(encoding="utf-8")
+    for old, new in [('instructed_by: ""', 'instructed_by: "Example Solicitors"'),
+                     ('  name: ""\n  title: ""', '  name: "Dr A Expert"\n  title: ""'),
+                     ('applicant:\n  name: ""', 'applicant:\n  name: "A B"'),
+                     ('answer: ""', 'answer: "Yes."'),
+                     ('expertise: ""', 'expertise: "Country conditions."'),
+                     ('documents: []', 'documents: ["A statement"]')]:
+        text = text.replace(old, new, 1)
+    case.write_text(text, encoding="utf-8")
+    output = tmp_path / "new.docx"
+    final = run_cli("build", case, "-o", output, "--final", "--library", FIXTURE_LIBRARY)
+    assert final.exit_code == 1 and not output.exists()
+    for example in ("court or tribunal reference", "the first question of the letter of instruction",
+                    "a short summary of the account, taken from the documents provided"):
+        assert f"[EXPERT TO COMPLETE: {example}" in final.stderr, final.stderr
+    draft = run_cli("build", case, "-o", output, "--library", FIXTURE_LIBRARY)
+    assert draft.exit_code == 0 and "placeholder(s) for the expert to complete" in draft.stderr
+    for example in ("court or tribunal reference", "the first question of the letter of instruction",
+                    "a short summary of the account, taken from the documents provided"):
+        text = text.replace(next(line for line in text.splitlines() if example in line),
+                            {"court or tribunal reference": 'reference: "PA/12345/2026"',
+                             "the first question of the letter of instruction":
+                                 '    - text: "Is the account consistent?"',
+                             "a short summary of the account, taken from the documents provided":
+                                 '  account: "She was threatened."'}[example])
+    case.write_text(text, encoding="utf-8")
+    finished = run_cli("build", case, "-o", output, "--final", "--force", "--library", FIXTURE_LIBRARY)
+    assert finished.exit_code == 0, finished.stderr

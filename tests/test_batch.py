@@ -196,3 +196,41 @@ def test_final_fails_only_the_unfinished_cases(workdir: Path, cases: Path):
     assert f"{cases / 'journalist.yaml'}: 1 placeholder(s) remain" in result.stderr
     assert "[EXPERT TO COMPLETE: answer to question 1]" in result.stderr
     assert sorted(path.name for path in out.iterdir()) == ["finished.docx"]
+
+
+def test_marker_characters_in_a_case_section_do_not_stop_the_batch(workdir: Path, cases: Path):
+    """U+E000/U+E001 (the renderer's own marker characters) in a case's extra section body are
+    text like any other: the case is built and shows them, and so are the cases after it."""
+    marked = cases / "marked.yaml"
+    text = (cases / "journalist.yaml").read_text(encoding="utf-8")
+    marked.write_text(text + (
+        "  extra:\n    - id: local-note\n      title: A local note\n"
+        "      body: \"Marker \\ue0005\\ue001 and \\ue001 text.\"\n"), encoding="utf-8")
+    assert "sections:\n" in text and text.rstrip().endswith("exclude: []")
+    out = workdir / "out"
+    result = batch(marked, cases / "journalist-us.yaml", "-o", out, "--library", workdir / "library")
+    assert result.exit_code == 0, result.stderr
+    import docx
+    paragraphs = [p.text for p in docx.Document(out / "marked.docx").paragraphs]
+    assert any("Marker \ue0005\ue001 and \ue001 text." in text for text in paragraphs)
+    assert (out / "journalist-us.docx").is_file()
+
+
+def test_a_fault_while_building_one_case_is_reported_and_the_rest_are_built(
+        workdir: Path, cases: Path, monkeypatch):
+    real = reportkit.build.build_report
+
+    def faulty(inputs, *args, **kwargs):
+        if inputs.loaded.path.name == "journalist.yaml":
+            raise RuntimeError("a fault")
+        return real(inputs, *args, **kwargs)
+
+    monkeypatch.setattr(reportkit.build, "build_report", faulty)
+    out = workdir / "out"
+    result = batch(cases / "journalist.yaml", cases / "journalist-us.yaml", "-o", out,
+                   "--library", workdir / "library")
+    assert result.exit_code == 1
+    assert f"{cases / 'journalist.yaml'}: could not be built: an internal error (RuntimeError: a fault)" \
+        in result.stderr
+    assert (out / "journalist-us.docx").is_file() and not (out / "journalist.docx").exists()
+    assert "1 built, 1 failed" in result.stdout

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportkit.errors import ReportkitError
+from reportkit.load.files import regular_file_size
 from reportkit.load.yaml_file import load_yaml
 from reportkit.models import TemplateSet
 from reportkit.validate import validate_document
@@ -53,4 +56,37 @@ def load_template_set(name: str, search_path: list[Path]) -> TemplateSetDir:
     if not (path / config.report).is_file():
         raise ReportkitError(f"the report template '{config.report}' is missing",
                              path=path / "template.yaml")
+    check_reference_docx(path / "reference.docx")
     return TemplateSetDir(name, path, config)
+
+
+_WORD_PARTS = ("[Content_Types].xml", "word/document.xml", "word/styles.xml")
+
+
+def check_reference_docx(path: Path) -> None:
+    """The styles document is a Word document, said plainly when it is not (before a build
+    gets as far as the writer): missing, empty, not a zip, cut short, or without styles."""
+    hint = "save the styles document again from Word or LibreOffice as .docx"
+    if not os.path.lexists(path):
+        raise ReportkitError("the template set has no reference.docx (its styles document)",
+                             path=path, hint="copy one from a bundled set with "
+                                             "`reportkit templates copy`")
+    if regular_file_size(path) == 0:
+        raise ReportkitError("reference.docx is empty", path=path, hint=hint)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            damaged = archive.testzip()
+    except zipfile.BadZipFile:
+        raise ReportkitError("reference.docx is not a Word document (it is not a .docx "
+                             "archive, or it was cut short)", path=path, hint=hint) from None
+    except OSError as error:
+        raise ReportkitError(f"cannot read reference.docx: {error.strerror or error}",
+                             path=path) from None
+    if damaged is not None:
+        raise ReportkitError(f"reference.docx is damaged (its part {damaged} cannot be read)",
+                             path=path, hint=hint)
+    missing = [name for name in _WORD_PARTS if name not in names]
+    if missing:
+        raise ReportkitError(f"reference.docx is not a Word document: it has no {missing[0]}",
+                             path=path, hint=hint)
