@@ -71,8 +71,8 @@ class Footnote:
     number: int
     content: tuple["Inline", ...]
     # The citation this note was made from, in pandoc syntax ("[@key, p. 3]"); "" for a note the
-    # author wrote (`^[...]`). `marker` names the hidden bookmark around the note's text in the
-    # DOCX, so that an edited copy can be read back ("" for none).
+    # author wrote (`^[...]`). `marker` names the hidden point bookmark at the start of the
+    # note's text in the DOCX, so that an edited copy can be read back ("" for none).
     citation: str = ""
     marker: str = ""
 
@@ -153,8 +153,10 @@ class SourcesList:
 @dataclass(frozen=True)
 class Region:
     """A stretch of the report with one origin: an answer, a case's own section or a library
-    section. The writer marks it with a hidden bookmark named `marker`, so that a copy edited in
-    Word or LibreOffice can be read back region by region."""
+    section. The writer marks it with two hidden point bookmarks, `marker` at the start of its
+    first paragraph and `marker` + "_end" at the end of its last, so that a copy edited in Word or
+    LibreOffice can be read back region by region. (Not one bookmark around the whole region:
+    LibreOffice loses a bookmark that spans paragraphs when it saves a .docx.)"""
 
     kind: str        # "answer", "case_section" or "library_section"
     id: str          # the question ("q1") or the section id

@@ -53,6 +53,15 @@ def query(node: Node, kind: type | tuple[type, ...]) -> list:
     return [item for root in roots for item in iterate(root) if isinstance(item, kind)]
 
 
+def body_blocks(blocks) -> Iterator[Node]:
+    """The blocks of a body as a writer places them: a region's blocks stand in its place."""
+    for block in blocks:
+        if isinstance(block, Region):
+            yield from body_blocks(block.blocks)
+        else:
+            yield block
+
+
 def walk(node: Node, change: Callable[[Node], Node]) -> Node:
     """Rebuild `node` bottom-up, passing every node (after its children) through `change`."""
     if isinstance(node, (list, tuple)):

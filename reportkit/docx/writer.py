@@ -16,12 +16,13 @@ from lxml.etree import XMLSyntaxError
 
 from reportkit.document import (Block, BlockQuote, Document, Footnote, Heading, Inline, LineBreak,
                                 Link, ListBlock, NoteNumber, NoteReference, PageBreak, Paragraph,
-                                Placeholder, SourcesList, Table, TableOfContents, Text)
+                                Placeholder, Region, SourcesList, Table, TableOfContents, Text)
 from reportkit.docx.footnotes import new_footnotes_part
 from reportkit.docx.oxml import (bookmark, break_run, element, field_runs, set_numbering, text_run)
 from reportkit.docx.package import add_custom_xml, reproducible_bytes, set_properties
 from reportkit.docx.styles import StyleMap
 from reportkit.errors import ReportkitError
+from reportkit.walk import body_blocks, plain_text, query
 
 _DOCPROPERTY = re.compile(r'DOCPROPERTY\s+"?([\w.-]+)"?')
 
@@ -138,6 +139,32 @@ class _BodyWriter:
         elif isinstance(block, SourcesList):
             for entry in block.entries:
                 self.inlines(self.paragraph(self.styles.role("body")), entry, self.output.part)
+        elif isinstance(block, Region):
+            self.region(block)
+
+    def region(self, block: Region) -> None:
+        """A region's blocks, with a point bookmark `marker` at the start of its first paragraph
+        and `marker_end` at the end of its last. Point bookmarks, not one bookmark around the
+        region: LibreOffice loses a bookmark that spans paragraphs when it saves a .docx."""
+        def content() -> list:
+            return [child for child in self.output.element.body if child.tag != qn("w:sectPr")]
+
+        before = len(content())
+        for inner in block.blocks:
+            self.block(inner)
+        if not block.marker:
+            return
+        added = content()[before:]
+        paragraphs = [p for child in added for p in child.iter(qn("w:p"))]
+        if not paragraphs:
+            return
+        first, last = paragraphs[0], paragraphs[-1]
+        start = self.new_bookmark(block.marker)
+        properties = first.find(qn("w:pPr"))
+        index = 1 if properties is not None else 0
+        first.insert(index, start[1])
+        first.insert(index, start[0])
+        last.extend(self.new_bookmark(f"{block.marker}_end"))
 
     def heading(self, block: Heading) -> None:
         level = min(max(block.level, 1), 3)
@@ -293,45 +320,23 @@ class _BodyWriter:
             "w:pStyle", {"w:val": self.styles.role("footnote_text")})))
         paragraph.append(element("w:r", None, element("w:rPr", None, element(
             "w:rStyle", {"w:val": reference_style})), element("w:footnoteRef")))
+        if note.marker:  # where the note's text starts, to read an edited copy back
+            paragraph.extend(self.new_bookmark(note.marker))
         paragraph.append(text_run(" "))
         self.inlines(paragraph, note.content, self.footnotes_part)
         self.footnotes_part.element.append(
             element("w:footnote", {"w:id": note.number}, paragraph))
 
 
-def _plain_text(content) -> str:
-    pieces = []
-    for item in content:
-        if isinstance(item, Text):
-            pieces.append(item.text)
-        elif isinstance(item, Link):
-            pieces.append(_plain_text(item.content))
-        elif isinstance(item, Placeholder):
-            pieces.append(item.text)
-        elif isinstance(item, LineBreak):
-            pieces.append(" ")
-    return "".join(pieces)
-
-
 def _heading_anchors(blocks) -> list[tuple[int, str, str]]:
-    """(level, text, bookmark name) for every heading, in order: the TOC comes before them."""
+    """(level, text, bookmark name) for every heading of the body (a region's too), in order:
+    the TOC comes before them."""
     found = []
-    for block in blocks:
+    for block in body_blocks(blocks):
         if isinstance(block, Heading):
-            found.append((block.level, _plain_text(block.content), f"_Toc{len(found) + 1:05d}"))
+            found.append((block.level, plain_text(block), f"_Toc{len(found) + 1:05d}"))
     return found
 
 
 def _notes_cited_again(document: Document) -> set[int]:
-    numbers: set[int] = set()
-
-    def visit(content) -> None:
-        for item in content:
-            if isinstance(item, NoteNumber):
-                numbers.add(item.number)
-            elif isinstance(item, Link):
-                visit(item.content)
-
-    for note in document.footnotes:
-        visit(note.content)
-    return numbers
+    return {number.number for number in query(document.footnotes, NoteNumber)}
