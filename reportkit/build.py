@@ -13,8 +13,7 @@ from reportkit.cite import resolve_citations
 from reportkit.context import anonymiser_for, report_context
 from reportkit.crossref import (case_problems, library_problems, part_problems,
                                 template_citation_problems)
-from reportkit.document import (BlockQuote, Document, Heading, ListBlock, Metadata, Paragraph,
-                                Placeholder, Table)
+from reportkit.document import Document, Metadata, Placeholder
 from reportkit.docx import write_docx
 from reportkit.errors import ReportkitError
 from reportkit.load.case import LoadedCase, load_case
@@ -22,8 +21,9 @@ from reportkit.load.library import Library, Section, load_library
 from reportkit.load.templates import TemplateSetDir, load_template_set
 from reportkit.parse import parse_markdown
 from reportkit.provenance import library_revision, provenance_record, record_xml
-from reportkit.render import Renderer
+from reportkit.render import Renderer, region
 from reportkit.select import select_sections
+from reportkit.walk import query
 
 
 @dataclass(frozen=True)
@@ -133,13 +133,24 @@ def compose_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fa
                                      anonymiser, template_set.name)
     rendered = []
     for section in sections:
-        trusted_body = section.path != loaded.path  # case-file overrides are not Jinja templates
+        from_library = section.path != loaded.path  # case-file overrides are not Jinja templates
         body = (renderer.render_section(f"section:{section.id}", section.body, section.path,
                                         section.body_line, partial_context)
-                if trusted_body else renderer.case_markdown(section.body, section.path))
-        rendered.append({**section.meta.model_dump(), "body": body})
+                if from_library else renderer.case_markdown(section.body, section.path))
+        kind = "library_section" if from_library else "case_section"
+        identifier = anonymiser.scrub(section.id) if anonymiser else section.id
+        source = None if from_library else section.body  # a case's own text: hashed as written
+        rendered.append({**section.meta.model_dump(),
+                         "body": region(kind, identifier, body, source)})
     context = report_context(loaded, library, libraries.revision(library.country), rendered,
                              anonymiser, template_set.name)
+    for index, question in enumerate(context["instructions"]["questions"], 1):
+        # Markdown with citations, no Jinja; an unanswered question's placeholder is the
+        # answer's region too, so that an answer written over it in Word is read back.
+        answer = question["answer"]
+        question["answer"] = (region("answer", f"q{index}", renderer.case_markdown(
+            answer, loaded.path), answer) if answer.strip() else region(
+            "answer", f"q{index}", renderer.placeholder(f"answer to question {index}"), ""))
     markdown = renderer.render_report(config.report, context)
     # Parse, then turn citations into footnotes.
     template_path = str(template_set.path / config.report)
@@ -211,23 +222,5 @@ def refuse_leaks(data: bytes, anonymiser: Anonymiser) -> None:
 
 
 def placeholders_in(document: Document) -> list[Placeholder]:
-    found: list[Placeholder] = []
-
-    def visit(block) -> None:
-        if isinstance(block, (Heading, Paragraph)):
-            found.extend(item for item in block.content if isinstance(item, Placeholder))
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                for inner in item:
-                    visit(inner)
-        elif isinstance(block, BlockQuote):
-            for inner in block.blocks:
-                visit(inner)
-        elif isinstance(block, Table):
-            for row in (block.header, *block.rows):
-                for cell in row:
-                    found.extend(item for item in cell if isinstance(item, Placeholder))
-
-    for block in document.blocks:
-        visit(block)
-    return found
+    """Every placeholder in the body, a region's too, in reading order."""
+    return query(document.blocks, Placeholder)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from reportkit.document import (Block, BlockQuote, Citation, Document, Footnote, Heading, Inline,
-                                Link, ListBlock, NoteNumber, NoteReference, Paragraph, SourcesList,
-                                Table, Text)
+from reportkit.document import (Citation, CiteItem, Document, Footnote, Heading, Inline,
+                                InlineNote, Link, NoteNumber, NoteReference, Paragraph,
+                                SourcesList, Table, Text)
 from reportkit.errors import Problem, ReportkitError
 from reportkit.models import CslDate, Source
 from reportkit.render import MONTHS
+from reportkit.walk import query, walk
 
 # CSL types whose titles are quoted, with the container in italics; the rest are italic.
 _QUOTED_TYPES = {"article", "article-newspaper", "article-journal", "article-magazine", "webpage",
@@ -96,6 +97,7 @@ class _Citer:
             yield item, source
 
     def note_for(self, citation: Citation) -> NoteReference:
+        """A numbered footnote for `citation`, recording the citation it came from."""
         number = len(self.footnotes) + 1
         content: list[Inline] = []
         for index, (item, source) in enumerate(self.known_items(citation)):
@@ -109,7 +111,15 @@ class _Citer:
                 self.first_note[item.key] = number
                 content += full_reference(source, self.date_format, item.locator)
         content.append(Text("."))
-        footnote = Footnote(number, tuple(content))
+        footnote = Footnote(number, tuple(content), citation_text(citation),
+                            note_marker(number))
+        self.footnotes.append(footnote)
+        return NoteReference(footnote)
+
+    def typed_note(self, note: InlineNote) -> NoteReference:
+        """A note the author wrote (`^[...]`), numbered with the others."""
+        number = len(self.footnotes) + 1
+        footnote = Footnote(number, note.content, "", note_marker(number))
         self.footnotes.append(footnote)
         return NoteReference(footnote)
 
@@ -129,37 +139,36 @@ class _Citer:
         content.append(Text(")"))
         return content
 
-    def inlines(self, content: tuple[Inline, ...], in_table: bool = False) -> tuple[Inline, ...]:
+    def in_place(self, content: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        """Citations in a table cell or inside a note are printed where they stand."""
         result: list[Inline] = []
         for item in content:
             if isinstance(item, Citation):
-                # "text [@a]" puts the mark straight after the word, as a footnote mark sits.
-                if result and isinstance(result[-1], Text) and result[-1].text.endswith(" "):
-                    stripped = result[-1].text.rstrip()
-                    result[-1:] = [replace(result[-1], text=stripped)] if stripped else []
-                if in_table:
-                    result.extend(self.in_cell(item))
-                else:
-                    result.append(self.note_for(item))
-            elif isinstance(item, Link):
-                result.append(replace(item, content=self.inlines(item.content, in_table)))
+                _strip_space_before(result)
+                result.extend(self.in_cell(item))
             else:
                 result.append(item)
         return tuple(result)
 
-    def block(self, block: Block) -> Block:
-        if isinstance(block, (Paragraph, Heading)):
-            return replace(block, content=self.inlines(block.content))
-        if isinstance(block, ListBlock):
-            return replace(block, items=tuple(tuple(self.block(inner) for inner in item)
-                                              for item in block.items))
-        if isinstance(block, BlockQuote):
-            return replace(block, blocks=tuple(self.block(inner) for inner in block.blocks))
-        if isinstance(block, Table):
-            return replace(block, header=tuple(self.inlines(cell, True) for cell in block.header),
-                           rows=tuple(tuple(self.inlines(cell, True) for cell in row)
-                                      for row in block.rows))
-        return block
+    def cells_and_notes(self, node):
+        """First pass: citations in tables and in written notes, which get no footnote."""
+        if isinstance(node, Table):
+            return replace(node, header=tuple(self.in_place(cell) for cell in node.header),
+                           rows=tuple(tuple(self.in_place(cell) for cell in row)
+                                      for row in node.rows))
+        if isinstance(node, InlineNote):
+            return replace(node, content=self.in_place(node.content))
+        return node
+
+    def notes(self, node):
+        """Second pass, in reading order: each citation and written note becomes a footnote."""
+        if isinstance(node, Citation):
+            return self.note_for(node)
+        if isinstance(node, InlineNote):
+            return self.typed_note(node)
+        if isinstance(node, (Paragraph, Heading, Link)):
+            return replace(node, content=_mark_after_word(node.content))
+        return node
 
     def sources_list(self) -> SourcesList:
         cited = [self.sources[key] for key in self.cited]
@@ -173,10 +182,47 @@ def resolve_citations(document: Document, sources: dict[str, Source],
     """Replace each citation by a numbered footnote (in a table: a short reference in the cell);
     return the document and the cited ids."""
     citer = _Citer(sources, date_format)
-    blocks = [citer.block(block) for block in document.blocks]
+    for citation in query(document.blocks, Citation):  # the record lists them in reading order
+        citer.cited.update((item.key, None) for item in citation.items if item.key in sources)
+    blocks = walk(walk(document.blocks, citer.cells_and_notes), citer.notes)
     if citer.problems:
         raise ReportkitError.from_problems(citer.problems)
     sources_list = citer.sources_list()
-    blocks = [sources_list if isinstance(block, SourcesList) else block for block in blocks]
+    blocks = walk(blocks, lambda node: sources_list if isinstance(node, SourcesList) else node)
     return (replace(document, blocks=tuple(blocks), footnotes=tuple(citer.footnotes)),
             list(citer.cited))
+
+
+def _mark_after_word(content: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """"text [@a]" puts the mark straight after the word, as a footnote mark sits."""
+    result: list[Inline] = []
+    for item in content:
+        if isinstance(item, NoteReference):
+            _strip_space_before(result)
+        result.append(item)
+    return tuple(result)
+
+
+def _strip_space_before(result: list[Inline]) -> None:
+    if result and isinstance(result[-1], Text) and result[-1].text.endswith(" "):
+        stripped = result[-1].text.rstrip()
+        result[-1:] = [replace(result[-1], text=stripped)] if stripped else []
+
+
+def note_marker(number: int) -> str:
+    """The hidden bookmark name at the start of footnote `number`'s text."""
+    return f"_RkN{number:04d}"
+
+
+def citation_text(citation: Citation) -> str:
+    """The citation in pandoc syntax, as an author would write it: "[@key, p. 3]"."""
+    return "[" + "; ".join(_item_text(item) for item in citation.items) + "]"
+
+
+def _item_text(item: CiteItem) -> str:
+    text = f"@{item.key}"
+    if item.prefix:
+        text = f"{item.prefix} {text}"
+    if item.locator:
+        text += f", {item.locator}"
+    return text

@@ -48,7 +48,8 @@ class Strict(BaseModel):
 
 class Question(Strict):
     text: Text = Field(min_length=1)
-    answer: Text = ""
+    answer: Text = ""  # Markdown, citations allowed; or the file named by answer_file
+    answer_file: Text | None = None  # e.g. answers/q1.md, inside the case's folder
     # The library sections that bear on this question (the evidence schedule); None: all selected.
     sections: list[Identifier] | None = None
 

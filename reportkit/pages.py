@@ -10,7 +10,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportkit.document import Document, Heading, ListBlock, PageBreak, Paragraph, Table
+from reportkit.document import Document, Heading, PageBreak, Paragraph, Table
+from reportkit.walk import query
 from reportkit.errors import ReportkitError
 
 INSTALL_HINT = ("install LibreOffice: `apt-get install libreoffice-writer-nogui` (Debian/Ubuntu), "
@@ -67,26 +68,15 @@ def count_pages(docx: bytes, document: Document | None = None) -> PageCount:
 
 
 def estimate_pages(document: Document) -> int:
-    words, breaks = 0, 0
-
     def count(content) -> int:
         return sum(len(getattr(item, "text", "").split()) for item in content)
 
-    def visit(block) -> None:
-        nonlocal words, breaks
-        if isinstance(block, (Heading, Paragraph)):
-            words += count(block.content) + 8  # spacing around each paragraph
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                for inner in item:
-                    visit(inner)
-        elif isinstance(block, Table):
-            words += sum(count(cell) + 4 for row in (block.header, *block.rows) for cell in row)
-        elif isinstance(block, PageBreak):
-            breaks += 1
-
-    for block in document.blocks:
-        visit(block)
+    # Every paragraph and heading, in regions, lists and quotes too; a table by its cells.
+    words = sum(count(block.content) + 8  # spacing around each paragraph
+                for block in query(document.blocks, (Heading, Paragraph)))
+    words += sum(count(cell) + 4 for table in query(document.blocks, Table)
+                 for row in (table.header, *table.rows) for cell in row)
+    breaks = len(query(document.blocks, PageBreak))
     footnote_words = sum(count(note.content) for note in document.footnotes)
     return max(1, round((words + footnote_words * 0.8) / WORDS_PER_PAGE) + breaks)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+import hashlib
 import operator
 import re
 import signal
@@ -27,7 +28,8 @@ from jinja2.utils import Namespace
 
 from reportkit.errors import ReportkitError
 from reportkit.models import XML_ILLEGAL, unwritable_character
-from reportkit.parse.markdown import LITERAL, LITERAL_CLOSE, LITERAL_OPEN
+from reportkit.parse.markdown import (LINE_BREAK, LITERAL, LITERAL_CLOSE, LITERAL_OPEN,
+                                      prose_paragraphs)
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -55,8 +57,25 @@ class UnwritableText(ValueError):
 # sees them, so that no text in a file can pass for a marker.
 _SET_ASIDE = re.compile(f"[{LITERAL_OPEN}{LITERAL_CLOSE}]")
 # What Word pastes for a manual line break: it becomes a line break.
-_VERTICAL_TAB = "\x0b"
+_VERTICAL_TAB = LINE_BREAK
 _REFUSED_IN_SOURCE = re.compile(XML_ILLEGAL.pattern.replace(_VERTICAL_TAB, ""))
+
+
+def region(kind: str, identifier: str, markdown: str, source: str | None = None) -> Markdown:
+    """`markdown` in a region div, which the parser turns into a Region: an answer, a case
+    section or a library section, with the hash of the Markdown rendered into it (or of
+    `source`, the text it stands for, e.g. "" for a placeholder)."""
+    body = markdown.strip("\n")
+    longest = max((len(run) for run in re.findall(r"^[ \t]*(:{3,})", body, re.M)), default=0)
+    fence = ":" * max(12, longest + 1)  # no line inside can close it
+    digest = digest_of(body if source is None else source.strip("\n"))
+    return Markdown(f'{fence} {{.region kind="{kind}" id="{identifier}" digest="{digest}"}}\n'
+                    f"{body}\n{fence}\n")
+
+
+def digest_of(markdown: str) -> str:
+    """The short hash that identifies what was rendered into a region."""
+    return hashlib.sha256(markdown.encode("utf-8")).hexdigest()[:16]
 
 
 class LiteralStore:
@@ -68,8 +87,7 @@ class LiteralStore:
     def add(self, text: str) -> str:
         # Kept whole: a stored text is never searched for markers again, so the marker
         # characters in case text are shown as they are.
-        text = text.replace(_VERTICAL_TAB, "\n")
-        problem = unwritable_character(text)
+        problem = unwritable_character(text.replace(_VERTICAL_TAB, "\n"))  # kept: a line break
         if problem:
             raise UnwritableText(f"the text printed here {problem}")
         self.values.append(text)
@@ -90,7 +108,7 @@ class LiteralStore:
         """Rendered text with each vertical tab (Word's manual line break) made a line break."""
         if _VERTICAL_TAB not in rendered:
             return rendered
-        return rendered.replace(_VERTICAL_TAB, self.add("\n"))
+        return rendered.replace(_VERTICAL_TAB, self.add(_VERTICAL_TAB))
 
 
 def _size(value: Any) -> int:
@@ -322,12 +340,18 @@ _CHARACTER_REFERENCE = {" ": "&#32;", "\t": "&#9;", "\r": "&#13;"}
 
 def restore_literals(markdown: str, literals: list[str]) -> str:
     """Rendered Markdown with the case text put back, escaped so that a Markdown reader such as
-    pandoc also shows it literally (its own newlines become hard line breaks). Tabs and spaces
-    that Markdown would collapse or read as indentation are written as character references."""
+    pandoc also shows it literally. Its newlines follow the rule of case prose: a blank line
+    starts a paragraph, a single newline is a space. Tabs and spaces that Markdown would
+    collapse or read as indentation are written as character references."""
     def escaped(match) -> str:
-        text = _PANDOC_SPECIAL.sub(r"\\\1", literals[int(match.group(1))])
-        text = _LOOSE_WHITESPACE.sub(lambda space: _CHARACTER_REFERENCE[space.group()], text)
-        return text.replace("\n", "\\\n")
+        value = literals[int(match.group(1))]
+        paragraphs = prose_paragraphs(value) if "\n" in value else [value]
+        pieces = []
+        for text in paragraphs or [""]:
+            text = _PANDOC_SPECIAL.sub(r"\\\1", text)
+            text = _LOOSE_WHITESPACE.sub(lambda space: _CHARACTER_REFERENCE[space.group()], text)
+            pieces.append(text.replace(_VERTICAL_TAB, "\\\n"))  # a hard line break
+        return "\n\n".join(pieces)
     return LITERAL.sub(escaped, markdown)
 
 

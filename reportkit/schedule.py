@@ -16,6 +16,7 @@ from reportkit.quality.case import question_section_problems
 from reportkit.quality.text import Unit, units_in
 from reportkit.render import Renderer, long_date
 from reportkit.select import select_sections
+from reportkit.walk import body_blocks, plain_text
 
 # Practice Direction (First-tier Tribunal, IAC, 2024) §10.6: a schedule of no more than 12 pages.
 PAGE_LIMIT = 12
@@ -100,22 +101,17 @@ def paragraph_numbers(document: Document) -> dict[str, int]:
 
     Paragraphs in the template's default paragraph style are the numbered ones, consecutively
     through the report; Word computes the numbers, and this counts them the same way."""
-    numbered = [block for block in document.blocks
+    numbered = [block for block in body_blocks(document.blocks)
                 if isinstance(block, Paragraph) and block.style is None]
     numbers: dict[str, int] = {}
     for number, paragraph in enumerate(numbered, 1):
-        numbers.setdefault(words_key(_plain(paragraph.content)), number)
+        numbers.setdefault(words_key(plain_text(paragraph)), number)
     return numbers
 
 
 def words_key(text: str) -> str:
     """The first words of a passage, lower case, without punctuation or note marks."""
     return " ".join(re.findall(r"\w+", text.lower())[:25])
-
-
-def _plain(content) -> str:
-    return "".join(item.text if isinstance(item, Text) else
-                   _plain(item.content) if isinstance(item, Link) else " " for item in content)
 
 
 def _places(units: list[Unit], numbers: dict[str, int] | None) -> list[str]:

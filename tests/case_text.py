@@ -4,6 +4,7 @@ line of every field, the fixture case as data, and the text of a DOCX paragraph 
 from __future__ import annotations
 
 import copy
+import re
 import datetime as dt
 import io
 import zipfile
@@ -69,7 +70,6 @@ PRINTED_FIELDS: list[tuple] = [
     ("instructions", "documents", 0),
     ("instructions", "questions", 0, "text"),
     ("instructions", "questions", 1, "text"),
-    ("instructions", "questions", 1, "answer"),
     ("expert", "name"),
     ("expert", "title"),
     ("expert", "qualifications", 0),
@@ -83,6 +83,19 @@ PRINTED_FIELDS: list[tuple] = [
     ("applicant", "events", 0, "place"),
     ("applicant", "events", 0, "description"),
 ]
+
+
+# The one rule for prose in a case file (README "The case file"): a blank line starts a new
+# paragraph, a single newline is a space.
+_BLANK_LINE = re.compile(r"[ \t]*\r?\n(?:[ \t]*\r?\n)+[ \t]*")
+_NEWLINE = re.compile(r"[ \t]*\r?\n[ \t]*")
+
+
+def shown_as(text: str) -> list[str]:
+    """The paragraphs in which a report shows case text (a text without newlines: itself)."""
+    if "\n" not in text:
+        return [text]
+    return [_NEWLINE.sub(" ", piece) for piece in _BLANK_LINE.split(text.strip()) if piece]
 
 
 def base_case() -> dict:

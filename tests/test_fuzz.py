@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from case_text import (PRINTED_FIELDS, Raw, base_case, delete_at, docx_paragraphs, field_name,
-                       set_at, to_yaml)
+                       set_at, shown_as, to_yaml)
 from conftest import FIXTURE_LIBRARY
 from reportkit.build import LibraryCache, build_report, load_inputs
 from reportkit.cli.app import fail
@@ -145,7 +145,9 @@ class Outcome:
         return [text for _, text, _ in docx_paragraphs(self.docx)]
 
     def shows(self, text: str) -> bool:
-        return any(text in paragraph for paragraph in self.paragraphs())
+        paragraphs = self.paragraphs()
+        return all(any(piece in paragraph for paragraph in paragraphs)
+                   for piece in shown_as(text))
 
 
 # ---------------------------------------------------------------- any text in any field

@@ -9,8 +9,8 @@ from typing import Protocol
 
 from reportkit.errors import Problem, ReportkitError
 from reportkit.load.files import regular_file_size
-from reportkit.load.yaml_file import YamlDocument, load_yaml
-from reportkit.models import Case, Expert
+from reportkit.load.yaml_file import YamlDocument, load_yaml, read_text
+from reportkit.models import XML_ILLEGAL, Case, Expert, unwritable_character
 from reportkit.validate import validate_document
 
 EXPERT_SUFFIXES = (".yaml", ".yml")
@@ -78,9 +78,37 @@ def case_file_path(loaded: _HasPath, value: str, line: int | None,
     return target
 
 
+ANSWER_SUFFIXES = (".md", ".markdown", ".txt")
+
+
+def _with_answer_files(case: Case, document: YamlDocument) -> Case:
+    """Each `answer_file` read into its question's `answer`."""
+    questions = list(case.instructions.questions)
+    changed = False
+    for index, question in enumerate(questions):
+        if question.answer_file is None:
+            continue
+        line = document.line_of(("instructions", "questions", index, "answer_file"))
+        if question.answer.strip():
+            raise ReportkitError("a question has both `answer` and `answer_file`", path=document.path,
+                                 line=line, hint="keep one of them")
+        path = case_file_path(document, question.answer_file, line, ANSWER_SUFFIXES)
+        text = read_text(path)
+        bad = XML_ILLEGAL.search(text)
+        if bad:
+            raise ReportkitError(unwritable_character(bad.group()).replace(" at position 1", ""),
+                                 path=path, line=text.count("\n", 0, bad.start()) + 1)
+        questions[index] = question.model_copy(update={"answer": text})
+        changed = True
+    if not changed:
+        return case
+    instructions = case.instructions.model_copy(update={"questions": questions})
+    return case.model_copy(update={"instructions": instructions})
+
+
 def load_case(path: Path) -> LoadedCase:
     document = load_yaml(path)
-    case = validate_document(Case, document)
+    case = _with_answer_files(validate_document(Case, document), document)
     if isinstance(case.expert, Expert):
         return LoadedCase(case, document, case.expert, path)
     expert_path = case_file_path(document, case.expert, document.line_of(("expert",)),

@@ -7,17 +7,44 @@ from functools import lru_cache
 
 from markdown_it.token import Token
 
-from reportkit.document import (Block, BlockQuote, Citation, CiteItem, Heading, Inline, LineBreak,
-                                Link, ListBlock, Origin, PageBreak, Paragraph, Placeholder,
-                                SourcesList, Table, TableOfContents, Text)
+from reportkit.document import (Block, BlockQuote, Citation, CiteItem, Heading, Inline,
+                                InlineNote, LineBreak, Link, ListBlock, Origin, PageBreak,
+                                Paragraph, Placeholder, Region, SourcesList, Table,
+                                TableOfContents, Text)
 from reportkit.errors import ReportkitError
 from reportkit.parse.syntax import make_parser, parse_div_attributes
+from reportkit.walk import query
 
 # Case text never passes through the Markdown parser: the renderer leaves a marker in its
 # place, and the parser puts the text back, character for character.
 LITERAL_OPEN, LITERAL_CLOSE = "\ue000", "\ue001"
 LITERAL = re.compile(f"{LITERAL_OPEN}(\\d+){LITERAL_CLOSE}")
+# Word's manual line break, as a vertical tab in case text: kept as a line break.
+LINE_BREAK = "\x0b"
 _UNNUMBERED = re.compile(r"\s*\{(?:\.unnumbered|-)\}\s*$")
+# The one rule for prose in a case file: a blank line starts a new paragraph, a single newline
+# is a space (as in Markdown).
+_BLANK_LINE = re.compile(r"[ \t]*\r?\n(?:[ \t]*\r?\n)+[ \t]*")
+_SINGLE_NEWLINE = re.compile(r"[ \t]*\r?\n[ \t]*")
+# A region div (`::: {.region kind="answer" id="q1" digest="..."}`), written by the render stage
+# around each answer and section; its marker names the hidden bookmarks in the DOCX.
+REGION_CLASS = "region"
+REGION_KINDS = ("answer", "case_section", "library_section")
+
+
+class _ParagraphBreak:
+    """Where a blank line in case text ends one paragraph and starts the next."""
+
+
+def prose_paragraphs(text: str) -> list[str]:
+    """Case prose as paragraphs: blank lines separate them, single newlines are spaces."""
+    return [_SINGLE_NEWLINE.sub(" ", piece) for piece in _BLANK_LINE.split(text.strip(" \t\r\n"))
+            if piece.strip()]
+
+
+def region_marker(number: int) -> str:
+    """The hidden bookmark name of the `number`th region: `_` hides it in Word's list."""
+    return f"_RkR{number:04d}"
 
 
 @lru_cache(maxsize=1)
@@ -39,6 +66,7 @@ class _BlockBuilder:
         self.path = path
         self.line_offset = line_offset
         self.literals = literals
+        self.regions = 0
 
     def origin(self, token: Token) -> Origin:
         line = token.map[0] + 1 + self.line_offset if token.map else None
@@ -75,7 +103,9 @@ class _BlockBuilder:
         if kind == "paragraph_open":
             inline = self.tokens[self.position]
             self.position += 2
-            return Paragraph(self.inlines(inline), style, self.origin(token))
+            origin = self.origin(token)
+            return [Paragraph(content, style, origin)
+                    for content in _split_paragraphs(self.inlines(inline, paragraphs=True))]
         if kind in {"bullet_list_open", "ordered_list_open"}:
             return self.list_block(token)
         if kind == "blockquote_open":
@@ -94,7 +124,16 @@ class _BlockBuilder:
     def div(self, token: Token, style: str | None):
         classes, values = parse_div_attributes(token.info)
         inner_style = values.get("custom-style", style)
+        if REGION_CLASS in classes:
+            self.regions += 1
+            marker = region_marker(self.regions)
         blocks = self.blocks_until("container_div_close", inner_style)
+        if REGION_CLASS in classes:
+            if values.get("kind") not in REGION_KINDS or not values.get("id"):
+                raise ReportkitError(f"a region needs kind ({', '.join(REGION_KINDS)}) and id",
+                                     path=self.path, line=self.origin(token).line)
+            return Region(values["kind"], values["id"], values.get("digest", ""), marker,
+                          tuple(blocks))
         if "toc" in classes:
             return [TableOfContents(values.get("title", "Contents"), int(values.get("depth", "2")) if values.get("depth", "2").isdigit() else 2),
                     *blocks]
@@ -140,7 +179,9 @@ class _BlockBuilder:
 
     # ------------------------------------------------------------ inlines
 
-    def inlines(self, token: Token) -> tuple[Inline, ...]:
+    def inlines(self, token: Token, paragraphs: bool = False) -> tuple[Inline, ...]:
+        """The inlines of `token`; with `paragraphs`, a blank line in case text is kept as a
+        _ParagraphBreak (elsewhere, in a heading or a table cell, it is a line break)."""
         result: list[Inline] = []
         bold = italic = 0
         link_stack: list[tuple[str, list[Inline]]] = []
@@ -150,16 +191,28 @@ class _BlockBuilder:
             (link_stack[-1][1] if link_stack else result).append(item)
 
         def emit_text(text: str, code: bool = False) -> None:
-            # Split on case-text markers so a literal's own newlines become line breaks.
+            # Split on case-text markers: a literal follows the paragraph rule of case prose,
+            # and a vertical tab in it (Word's manual line break) is a line break.
             pieces = [text] if self.literals is None else LITERAL.split(text)
             for index, piece in enumerate(pieces):
-                value = self.literals[int(piece)] if index % 2 else piece
-                lines = value.split("\n")
-                for number, part in enumerate(lines):
+                if not index % 2:
+                    if piece:
+                        emit(Text(piece, bold > 0, italic > 0, code))
+                    continue
+                value = self.literals[int(piece)]
+                if "\n" not in value and LINE_BREAK not in value:
+                    if value:
+                        emit(Text(value, bold > 0, italic > 0, code))
+                    continue
+                for number, part in enumerate(_BLANK_LINE.split(value.strip(" \t\r\n"))):
                     if number:
-                        emit(LineBreak())
-                    if part:
-                        emit(Text(part, bold > 0, italic > 0, code))
+                        emit(_ParagraphBreak() if paragraphs and not link_stack else LineBreak())
+                    for position, line in enumerate(_SINGLE_NEWLINE.sub(" ", part)
+                                                    .split(LINE_BREAK)):
+                        if position:
+                            emit(LineBreak())
+                        if line:
+                            emit(Text(line, bold > 0, italic > 0, code))
 
         for child in token.children or []:
             kind = child.type
@@ -191,6 +244,9 @@ class _BlockBuilder:
                                        _restore(item["prefix"], self.literals))
                               for item in child.meta["items"])
                 emit(Citation(items, Origin(self.path, line)))
+            elif kind == "inline_note":
+                note = Token("inline", "", 0, children=child.children, map=token.map)
+                emit(InlineNote(self.inlines(note), Origin(self.path, line)))
             elif kind == "placeholder":
                 emit(Placeholder(_restore(child.content, self.literals), Origin(self.path, line)))
             elif kind == "image":
@@ -211,32 +267,15 @@ def parse_markdown(text: str, path: str, line_offset: int = 0,
 
 def citations_in(blocks) -> list[Citation]:
     """Every citation in a sequence of blocks, in reading order."""
-    found: list[Citation] = []
+    return query(tuple(blocks), Citation)
 
-    def visit_inlines(inlines) -> None:
-        for item in inlines:
-            if isinstance(item, Citation):
-                found.append(item)
-            elif isinstance(item, Link):
-                visit_inlines(item.content)
 
-    def visit(block) -> None:
-        if isinstance(block, (Heading, Paragraph)):
-            visit_inlines(block.content)
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                for inner in item:
-                    visit(inner)
-        elif isinstance(block, BlockQuote):
-            for inner in block.blocks:
-                visit(inner)
-        elif isinstance(block, Table):
-            for cell in block.header:
-                visit_inlines(cell)
-            for row in block.rows:
-                for cell in row:
-                    visit_inlines(cell)
-
-    for block in blocks:
-        visit(block)
-    return found
+def _split_paragraphs(content: tuple) -> list[tuple]:
+    """One paragraph's inlines, split where case text had a blank line."""
+    pieces: list[list] = [[]]
+    for item in content:
+        if isinstance(item, _ParagraphBreak):
+            pieces.append([])
+        else:
+            pieces[-1].append(item)
+    return [tuple(piece) for piece in pieces if piece or len(pieces) == 1]

@@ -1,11 +1,14 @@
-"""markdown-it-py rules for reportkit's extensions: citations, placeholders, fenced divs."""
+"""markdown-it-py rules for reportkit's extensions: citations, placeholders, inline notes, fenced
+divs."""
 
 from __future__ import annotations
 
 import re
 
 from markdown_it import MarkdownIt
+from markdown_it.helpers import parseLinkLabel
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
 # pandoc citation syntax: [@key], [@key, p. 12], [see @a; @b, fn 3]
@@ -81,12 +84,31 @@ def placeholder_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def inline_note_rule(state: StateInline, silent: bool) -> bool:
+    """pandoc's inline note, `^[text of the note]`: a footnote written where it belongs."""
+    start = state.pos
+    if not state.src.startswith("^[", start):
+        return False
+    end = parseLinkLabel(state, start + 1)
+    if end < 0:
+        return False
+    if not silent:
+        children: list[Token] = []
+        state.md.inline.parse(state.src[start + 2:end], state.md, state.env, children)
+        token = state.push("inline_note", "", 0)
+        token.children = children
+        token.content = state.src[start + 2:end]
+    state.pos = end + 1
+    return True
+
+
 def make_parser() -> MarkdownIt:
-    """CommonMark, no raw HTML, plus tables, fenced divs, citations and placeholders."""
+    """CommonMark, no raw HTML, plus tables, fenced divs, citations, placeholders and notes."""
     parser = MarkdownIt("commonmark", {"html": False}).enable("table")
     container_plugin(parser, "div", validate=lambda params, *args: params.strip().startswith("{"))
     parser.inline.ruler.before("link", "placeholder", placeholder_rule)
     parser.inline.ruler.before("link", "citation", citation_rule)
+    parser.inline.ruler.before("link", "inline_note", inline_note_rule)
     return parser
 
 

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportkit.document import (BlockQuote, Citation, Heading, Link, ListBlock, Paragraph,
-                                Placeholder, Table, Text)
+from reportkit.document import (BlockQuote, Citation, Heading, InlineNote, Link, ListBlock,
+                                Paragraph, Placeholder, Region, Table, Text)
 from reportkit.parse import parse_markdown
 
 # A Jinja comment `{# noqa #}` or `{# noqa: L001, L006 #}` inside a paragraph silences checks
@@ -92,6 +92,8 @@ class _Walker:
                     self.blocks([inner for inner in item if not isinstance(inner, Paragraph)])
             elif isinstance(block, BlockQuote):
                 self.blocks(block.blocks, "quotation")
+            elif isinstance(block, Region):
+                self.blocks(block.blocks, kind)
             elif isinstance(block, Table):
                 for row in block.rows:
                     self.add(list(row), self.row_line(row), "table row")
@@ -142,6 +144,8 @@ def _collect(content, words: list[str], keys: list[str]) -> None:
             words.append(" ")
         elif isinstance(item, Placeholder):
             words.append(" ")
+        elif isinstance(item, InlineNote):  # a note's sources back the sentence it hangs on
+            _collect(item.content, [], keys)
 
 
 def unquoted(text: str) -> str:
