@@ -160,13 +160,15 @@ def compose_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fa
     return Draft(document, markdown, cited, sections, renderer.literals.values)
 
 
-def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = False) -> Report:
-    """The whole pipeline: the draft, written as a DOCX with its provenance record."""
+def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = False,
+                 output: Path | None = None) -> Report:
+    """The whole pipeline: the draft, written as a DOCX with its provenance record (which, given
+    the `output` path, says where the case file is from there)."""
     loaded, library, template_set = inputs.loaded, inputs.library, inputs.template_set
     anonymiser = anonymiser_for(loaded, force=anonymise)
     draft = compose_report(inputs, libraries, anonymise)
     record = provenance_record(loaded, library, libraries.commit(library.country), template_set,
-                               draft.sections, draft.cited, anonymiser)
+                               draft.sections, draft.cited, anonymiser, draft.document, output)
     data = write_docx(draft.document, template_set.reference_docx, template_set.config.styles,
                       record_xml(record))
     if anonymiser is not None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reportkit.document import Document, Region
 from reportkit.errors import ReportkitError
 
 if TYPE_CHECKING:
@@ -65,6 +67,24 @@ class SectionUsed:
 
 
 @dataclass(frozen=True)
+class RegionWritten:
+    """A region of the report: where it came from and a fingerprint of what was written in it."""
+
+    marker: str   # the hidden bookmark that marks it
+    kind: str     # "answer", "case_section" or "library_section"
+    id: str       # "q1" or the section id
+    digest: str   # hash of the Markdown rendered into it
+    written: str  # hash of the text written (reportkit.fingerprint)
+
+
+@dataclass(frozen=True)
+class NoteWritten:
+    marker: str
+    citation: str  # "[@key, p. 3]"
+    written: str
+
+
+@dataclass(frozen=True)
 class Record:
     reportkit_version: str
     country: str
@@ -76,6 +96,10 @@ class Record:
     report_date: str
     sections: tuple[SectionUsed, ...]
     cited: tuple[str, ...]
+    regions: tuple[RegionWritten, ...] = ()
+    notes: tuple[NoteWritten, ...] = ()
+    template: tuple[str, ...] = ()  # hashes of the paragraphs written outside every region
+    case_path: str = ""  # the case file, relative to the report's folder ("" when anonymised)
 
     def as_dict(self) -> dict:
         return {
@@ -87,14 +111,34 @@ class Record:
             "sections": [{"id": section.id, "origin": section.origin, "sha256": section.sha256}
                          for section in self.sections],
             "cited": list(self.cited),
+            "regions": [{"marker": region.marker, "kind": region.kind, "id": region.id,
+                         "digest": region.digest, "written": region.written}
+                        for region in self.regions],
         }
 
 
 def provenance_record(loaded: LoadedCase, library: Library, revision: str,
                       template_set: TemplateSetDir, sections: list[Section], cited: list[str],
-                      anonymiser: Anonymiser | None) -> Record:
-    """The record of one build. `revision` is the library's commit or content hash."""
+                      anonymiser: Anonymiser | None, document: Document | None = None,
+                      output: Path | None = None) -> Record:
+    """The record of one build. `revision` is the library's commit or content hash; with the
+    `document`, what was written in each region; with the `output` path, where the case is."""
     from reportkit import __version__
+    from reportkit.fingerprint import written
+    from reportkit.walk import query
+
+    regions, notes, template = (), (), ()
+    if document is not None:
+        fingerprints = written(document)
+        regions = tuple(RegionWritten(region.marker, region.kind, region.id, region.digest,
+                                      fingerprints.regions[region.marker])
+                        for region in query(document.blocks, Region))
+        notes = tuple(NoteWritten(marker, citation, hashed)
+                      for marker, (citation, hashed) in fingerprints.notes.items())
+        template = tuple(sorted(fingerprints.template))
+    case_path = ""
+    if output is not None and anonymiser is None:  # a file name can hold the applicant's name
+        case_path = Path(os.path.relpath(loaded.path.resolve(), output.resolve().parent)).as_posix()
 
     def safe(text: str) -> str:  # a case-defined section id could hold a protected name
         return anonymiser.scrub(text) if anonymiser else text
@@ -113,6 +157,10 @@ def provenance_record(loaded: LoadedCase, library: Library, revision: str,
                                    hash_text(section.body))
                        for section in sections),
         cited=tuple(cited),
+        regions=regions,
+        notes=notes,
+        template=template,
+        case_path=case_path,
     )
 
 
@@ -128,13 +176,24 @@ def record_xml(record: Record) -> bytes:
     child(root, "library", country=record.country, version=record.library_version,
           revision=record.library_revision)
     child(root, "templateSet", name=record.template_set, sha256=record.template_set_sha256)
-    child(root, "case", sha256=record.case_sha256, reportDate=record.report_date)
+    case = child(root, "case", sha256=record.case_sha256, reportDate=record.report_date)
+    if record.case_path:
+        case.set("path", record.case_path)
     sections = child(root, "sections")
     for section in record.sections:
         child(sections, "section", id=section.id, origin=section.origin, sha256=section.sha256)
     sources = child(root, "sources")
     for source_id in record.cited:
         child(sources, "source", id=source_id)
+    if record.regions:
+        regions = child(root, "regions")
+        for region in record.regions:
+            child(regions, "region", marker=region.marker, kind=region.kind, id=region.id,
+                  digest=region.digest, written=region.written)
+        notes = child(root, "notes")
+        for note in record.notes:
+            child(notes, "note", marker=note.marker, citation=note.citation, written=note.written)
+        child(root, "template").text = " ".join(record.template)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -175,6 +234,14 @@ def record_from_xml(blob: bytes, path: Path) -> Record:
                                    attribute(node, "sha256"))
                        for node in find("sections").iter(f"{{{NAMESPACE}}}section")),
         cited=tuple(attribute(node, "id") for node in find("sources").iter(f"{{{NAMESPACE}}}source")),
+        regions=tuple(RegionWritten(*(attribute(node, name) for name in
+                                      ("marker", "kind", "id", "digest", "written")))
+                      for node in root.iter(f"{{{NAMESPACE}}}region")),
+        notes=tuple(NoteWritten(attribute(node, "marker"), attribute(node, "citation"),
+                                attribute(node, "written"))
+                    for node in root.iter(f"{{{NAMESPACE}}}note")),
+        template=tuple((root.findtext(f"{{{NAMESPACE}}}template") or "").split()),
+        case_path=case.get("path", ""),
     )
 
 

@@ -78,7 +78,7 @@ def batch(
             raise ReportkitError(f"another case in this batch ({written[target]}) writes {target} too",
                                  path=case, hint="give the case files different names")
         check_outputs([Output(target, "-o", (".docx",))], inputs.paths, force)
-        report = build_report(inputs, libraries, anonymise=anonymise)
+        report = build_report(inputs, libraries, anonymise=anonymise, output=target)
         if final:
             refuse_unfinished(report, case)
         write_atomically(target, report.docx, force)

@@ -45,7 +45,7 @@ def build(
         if emit_markdown is not None:
             outputs.append(Output(emit_markdown, "--emit-markdown", (".md", ".markdown")))
         check_outputs(outputs, inputs.paths, force)
-        report = build_report(inputs, libraries, anonymise=anonymise)
+        report = build_report(inputs, libraries, anonymise=anonymise, output=target)
         if final:
             refuse_unfinished(report, case)
         pdf_bytes = convert_to_pdf(report.docx) if pdf else None
