@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from reportkit.document import (BlockQuote, Document, Footnote, Heading, Link, LineBreak,
+from reportkit.document import (BlockQuote, Document, Heading, Link, LineBreak,
                                 ListBlock, NoteReference, Paragraph, Placeholder, Region,
                                 SourcesList, Table, TableOfContents, Text)
 from reportkit.walk import body_blocks, plain_text

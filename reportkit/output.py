@@ -1,4 +1,5 @@
-"""Write a finished file atomically: never half-written, never replacing a file without --force."""
+"""Write finished files atomically: never half-written, never replacing a file without --force,
+and every output of one command or none."""
 
 from __future__ import annotations
 
@@ -150,30 +151,91 @@ def write_atomically(path: Path, data: bytes, force: bool) -> None:
 
     Whatever happens (an error, or the process being killed), `path` holds either its old
     content or the complete new content, never a mixture."""
-    refuse_existing(path, force)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ReportkitError("the output folder does not exist", path=folder)
-    if path.is_dir():
-        raise ReportkitError("is a folder, not a file", path=path)
-    temporary = None
+    write_outputs([(path, data)], force)
+
+
+def write_outputs(outputs: list[tuple[Path, bytes]], force: bool) -> None:
+    """Write every output of one command, or none of them.
+
+    All are checked first (no file replaced without `force`, no path given twice, each folder
+    there), then written to temporary files beside their targets and flushed; only when every
+    one is written are they moved into place. If a move fails, the files already moved are put
+    back as they were, so a failed command leaves every file as it was."""
+    seen: dict[Path, Path] = {}
+    for path, _ in outputs:
+        key = path.resolve()
+        if key in seen:
+            raise ReportkitError("two outputs of this command are the same file; nothing was "
+                                 "written", path=path, hint="give each output its own name")
+        seen[key] = path
+        refuse_existing(path, force)
+        folder = path.parent if str(path.parent) else Path(".")
+        if not folder.is_dir():
+            raise ReportkitError("the output folder does not exist; nothing was written",
+                                 path=folder)
+        if path.is_dir():
+            raise ReportkitError("is a folder, not a file; nothing was written", path=path)
+    staged: list[tuple[Path, Path]] = []
+    kept: list[tuple[Path, Path | None]] = []  # (target, its old content's copy) once moved
     try:
-        descriptor, temporary = _temporary_beside(path)
+        for path, data in outputs:
+            descriptor, temporary = _temporary_beside(path)
+            staged.append((path, temporary))
+            try:
+                _write_all(descriptor, data)
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+        for path, temporary in staged:
+            backup = None
+            if path.exists():
+                if not force:
+                    raise FileExistsError(errno.EEXIST, "exists", str(path))
+                backup = _keep_copy(path)
+            kept.append((path, backup))
+            _move_into_place(temporary, path, force)
+        for path, _ in staged:
+            _sync_folder(path.parent if str(path.parent) else Path("."))
+    except (OSError, ReportkitError) as error:
+        _restore(kept)
+        for _, temporary in staged:
+            if os.path.lexists(temporary):
+                os.unlink(temporary)
+        if isinstance(error, ReportkitError):
+            raise
+        if isinstance(error, FileExistsError):
+            raise ReportkitError("the output file appeared while building; nothing was written",
+                                 path=Path(error.filename or ""),
+                                 hint="pass --force to replace it") from None
+        raise ReportkitError(f"cannot write the file: {error.strerror or error}; nothing was "
+                             "written", path=Path(getattr(error, "filename", "") or ".")) from None
+    for _, backup in kept:
+        if backup is not None and os.path.lexists(backup):
+            os.unlink(backup)
+    for path, _ in outputs:
+        _remove_stale_temporaries(path)
+
+
+def _keep_copy(path: Path) -> Path:
+    """A copy of `path`'s current content beside it (a hard link where the system has them)."""
+    descriptor, backup = _temporary_beside(path)
+    os.close(descriptor)
+    os.unlink(backup)
+    try:
+        os.link(path, backup)
+    except OSError:
+        import shutil
+
+        shutil.copy2(path, backup)
+    return backup
+
+
+def _restore(kept: list[tuple[Path, Path | None]]) -> None:
+    for path, backup in reversed(kept):
         try:
-            _write_all(descriptor, data)
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-        _move_into_place(temporary, path, force)
-        temporary = None
-        _sync_folder(folder)
-    except FileExistsError:
-        raise ReportkitError("the output file appeared while building; nothing was written",
-                             path=path, hint="pass --force to replace it") from None
-    except OSError as error:
-        raise ReportkitError(f"cannot write the file: {error.strerror or error}",
-                             path=path) from None
-    finally:
-        if temporary is not None and os.path.lexists(temporary):
-            os.unlink(temporary)
-    _remove_stale_temporaries(path)
+            if backup is not None:
+                os.replace(backup, path)
+            elif os.path.lexists(path):
+                os.unlink(path)
+        except OSError:
+            pass  # nothing more can be done; the error that brought us here is reported
