@@ -16,7 +16,9 @@ def build(
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="The .docx to write.")] = None,
     library: LibraryOption = None,
     templates: TemplatesOption = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing output file.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing output file (not a report edited since it was built).")] = False,
+    discard_edits: Annotated[bool, typer.Option(
+        "--discard-edits", help="With --force, replace a report even if it was edited since it was built.")] = False,
     anonymise: Annotated[bool, typer.Option("--anonymise", help="Use initials, whatever the case says.")] = False,
     final: Annotated[bool, typer.Option("--final", help="Refuse to write while placeholders remain.")] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF beside it (needs LibreOffice).")] = False,
@@ -27,7 +29,8 @@ def build(
     from reportkit.build import (LibraryCache, build_report, default_output, load_inputs,
                                  refuse_unfinished)
     from reportkit.errors import ReportkitError
-    from reportkit.output import Output, check_outputs, write_atomically
+    from reportkit.absorb import refuse_edited
+    from reportkit.output import Output, check_outputs, write_outputs
     from reportkit.pages import convert_to_pdf, page_limit_warning
     from reportkit.paths import template_search_path
 
@@ -45,6 +48,8 @@ def build(
         if emit_markdown is not None:
             outputs.append(Output(emit_markdown, "--emit-markdown", (".md", ".markdown")))
         check_outputs(outputs, inputs.paths, force)
+        if force and not discard_edits:
+            refuse_edited(target, inputs.loaded, inputs.library)
         report = build_report(inputs, libraries, anonymise=anonymise, output=target)
         if final:
             refuse_unfinished(report, case)
@@ -53,14 +58,15 @@ def build(
         if not inputs.loaded.case.permission_to_exceed_page_limit:
             warning = page_limit_warning(report.docx, report.document,
                                          inputs.template_set.config.page_limit, pdf_bytes)
-        write_atomically(target, report.docx, force)
+        files = [(target, report.docx)]
         if emit_markdown is not None:
             from reportkit.render import restore_literals
 
             markdown = restore_literals(report.markdown, report.literals)
-            write_atomically(emit_markdown, markdown.encode("utf-8"), force)
+            files.append((emit_markdown, markdown.encode("utf-8")))
         if pdf_bytes is not None:
-            write_atomically(pdf_target, pdf_bytes, force)
+            files.append((pdf_target, pdf_bytes))
+        write_outputs(files, force)  # all of them, or none
     except ReportkitError as error:
         fail(error)
     if warning:
