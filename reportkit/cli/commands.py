@@ -5,6 +5,7 @@ from reportkit.cli import build  # noqa: F401
 from reportkit.cli import check  # noqa: F401
 from reportkit.cli import schedule  # noqa: F401
 from reportkit.cli import absorb  # noqa: F401
+from reportkit.cli import compare  # noqa: F401
 from reportkit.cli import batch  # noqa: F401
 from reportkit.cli import provenance  # noqa: F401
 from reportkit.cli import sections  # noqa: F401

@@ -68,6 +68,18 @@ def read_custom_properties(archive: zipfile.ZipFile) -> dict[str, str]:
     return {node.get("name"): "".join(node.itertext()) for node in root.iter(f"{namespace}property")}
 
 
+def read_core_properties(archive: zipfile.ZipFile) -> dict[str, str]:
+    """docProps/core.xml as {local name: text}, e.g. "creator" (the author), "created"."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(archive.read("docProps/core.xml"),
+                                etree.XMLParser(resolve_entities=False, no_network=True))
+    except (KeyError, etree.XMLSyntaxError):
+        return {}
+    return {etree.QName(node).localname: (node.text or "") for node in root}
+
+
 class _Members:
     """Stands in for python-docx's zip writer, keeping each member's bytes by name."""
 
