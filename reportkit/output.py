@@ -76,6 +76,14 @@ def check_outputs(outputs: Iterable[Output], inputs: Iterable[Path], force: bool
         seen[resolved] = output
     for output in outputs:
         refuse_existing(output.path, force)
+        _refuse_missing_folder(output.path)
+
+
+def _refuse_missing_folder(path: Path) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ReportkitError("the output folder does not exist; nothing was written", path=folder,
+                             hint="create the folder first, or choose another with -o")
 
 
 def refuse_existing(path: Path, force: bool) -> None:
@@ -155,24 +163,14 @@ def write_atomically(path: Path, data: bytes, force: bool) -> None:
 
 
 def write_outputs(outputs: list[tuple[Path, bytes]], force: bool) -> None:
-    """Write every output of one command, or none of them.
+    """Write every output of one command (checked with check_outputs), or none of them.
 
-    All are checked first (no file replaced without `force`, no path given twice, each folder
-    there), then written to temporary files beside their targets and flushed; only when every
+    All are checked again (no file replaced without `force`, each folder there), then written to temporary files beside their targets and flushed; only when every
     one is written are they moved into place. If a move fails, the files already moved are put
     back as they were, so a failed command leaves every file as it was."""
-    seen: dict[Path, Path] = {}
-    for path, _ in outputs:
-        key = path.resolve()
-        if key in seen:
-            raise ReportkitError("two outputs of this command are the same file; nothing was "
-                                 "written", path=path, hint="give each output its own name")
-        seen[key] = path
+    for path, _ in outputs:  # check_outputs has said so before the work; the files may have moved
         refuse_existing(path, force)
-        folder = path.parent if str(path.parent) else Path(".")
-        if not folder.is_dir():
-            raise ReportkitError("the output folder does not exist; nothing was written",
-                                 path=folder)
+        _refuse_missing_folder(path)
         if path.is_dir():
             raise ReportkitError("is a folder, not a file; nothing was written", path=path)
     staged: list[tuple[Path, Path]] = []

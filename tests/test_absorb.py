@@ -213,7 +213,7 @@ def test_a_failed_build_leaves_every_file_byte_identical(built, cli, workdir):
     result = cli("build", case, "-o", report, "--library", workdir / "library", "--force",
                  "--emit-markdown", report)
     assert result.exit_code == 1
-    assert "two outputs of this command are the same file" in result.stderr
+    assert "--emit-markdown and -o name the same file" in result.stderr
     assert report.read_bytes() == before
     assert markdown.read_text(encoding="utf-8") == "an earlier draft\n"
     assert sorted(path.name for path in report.parent.iterdir()) == sorted(
