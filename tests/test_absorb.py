@@ -265,3 +265,16 @@ def test_libreoffice_round_trip_keeps_edits_and_library_changes(built, cli, work
         in paragraphs
     assert "The Beta Times reported renewed attacks on journalists in Northshire." in paragraphs
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_a_section_title_changed_in_the_report(built, cli, workdir):
+    case, report = built
+    document = open_docx(report)
+    retype(find(document, "Journalists", "Heading"), "Journalists and media workers")
+    document.save(str(report))
+    result = absorb(cli, workdir, report)
+    assert result.exit_code == 0, result.stderr
+    text = case.read_text(encoding="utf-8")
+    # The body is unchanged but for the citation, written back where its mark stood.
+    assert ("    - id: journalists\n      body: The Beta Times reported attacks on journalists "
+            "in Northshire [@beta-news].\n      title: Journalists and media workers\n") in text

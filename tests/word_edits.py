@@ -22,10 +22,11 @@ def bookmark_names(paragraph) -> list[str]:
     return [node.get(qn("w:name")) for node in paragraph._p.iter(qn("w:bookmarkStart"))]
 
 
-def find(document, text: str):
-    """The first body paragraph whose text starts with `text`."""
+def find(document, text: str, style: str = ""):
+    """The first body paragraph whose text starts with `text` (and whose style name starts
+    with `style`)."""
     for paragraph in document.paragraphs:
-        if paragraph.text.startswith(text):
+        if paragraph.text.startswith(text) and paragraph.style.name.startswith(style):
             return paragraph
     raise AssertionError(f"no paragraph starts with {text!r}")
 

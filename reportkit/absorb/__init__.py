@@ -171,21 +171,17 @@ class _Planner:
         if blocks and isinstance(blocks[0], Heading) and blocks[0].level <= 2:
             title, blocks = inline_text(blocks[0].content, formatting=False), blocks[1:]
         body = to_markdown(blocks, self.notes)
-        if region.id in self.replaced:
-            index = self.replaced[region.id]
-            self.change(f"section '{region.id}': the case's replacement text takes your edits",
-                        ("sections", "replace", index, "body"), body)
-            if title:
-                self.change(f"section '{region.id}': new title '{title}'",
-                            ("sections", "replace", index, "title"), title)
-        elif region.id in self.extra:
-            index = self.extra[region.id]
-            self.change(f"section '{region.id}' (the case's own): takes your edits",
-                        ("sections", "extra", index, "body"), body)
-            if title:
-                self.change(f"section '{region.id}': new title '{title}'",
-                            ("sections", "extra", index, "title"), title)
-        elif region.kind == "library_section":
+        own = (("replace", self.replaced, "the case's replacement text takes your edits"),
+               ("extra", self.extra, "(the case's own) takes your edits"))
+        for kind, entries, said in own:
+            if region.id in entries:
+                location = ("sections", kind, entries[region.id])
+                self.change(f"section '{region.id}': {said}", (*location, "body"), body)
+                if title:
+                    self.change(f"section '{region.id}': new title '{title}'",
+                                (*location, "title"), title)
+                return
+        if region.kind == "library_section":
             entry = {"id": region.id, "body": body}
             if title:
                 entry["title"] = title

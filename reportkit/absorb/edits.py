@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportkit.document import Heading
 from reportkit.docx.reader import (ReportXml, Unit, accept_changes, pending_changes,
                                    read_report_xml, read_units)
 from reportkit.errors import ReportkitError
@@ -113,6 +114,11 @@ def compare(record: Record, units: list[Unit], comments: int = 0) -> Edits:
         elif short_hash(text) in template and (state is None or ended):
             state, loose = None, []
             owner.append(None)
+            continue
+        elif state is not None and ended and isinstance(unit.block, Heading):
+            state = None  # a heading after a region's end starts what follows, not the region
+            loose.append(index)
+            owner.append("")
             continue
         elif state is None:
             lost = [marker for marker in unit.ends if marker in regions and marker not in assigned]
