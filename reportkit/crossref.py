@@ -6,7 +6,7 @@ import difflib
 from pathlib import Path
 
 from reportkit.errors import Problem
-from reportkit.load.case import LoadedCase
+from reportkit.load.case import ANSWER_SUFFIXES, LoadedCase, case_file_path
 from reportkit.load.files import read_text
 from reportkit.load.library import Library
 from reportkit.parse import citations_in, parse_markdown
@@ -85,6 +85,16 @@ def case_problems(loaded: LoadedCase, library: Library) -> list[Problem]:
                                     "use sections.replace to stand in for a library section"))
         problems.extend(citation_problems(library, extra.body, str(loaded.path),
                                           loaded.text_line("sections", "extra", index, "body")))
+    for index, question in enumerate(case.instructions.questions):  # answers cite the library
+        if question.answer_file:
+            path = case_file_path(document, question.answer_file,
+                                  loaded.line_of("instructions", "questions", index, "answer_file"),
+                                  ANSWER_SUFFIXES)
+            problems.extend(citation_problems(library, question.answer, str(path), 1))
+        else:
+            problems.extend(citation_problems(
+                library, question.answer, str(loaded.path),
+                loaded.text_line("instructions", "questions", index, "answer")))
     return problems
 
 

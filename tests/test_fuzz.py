@@ -176,6 +176,25 @@ def test_any_text_renders_exactly_or_is_refused_naming_the_field(pipeline, path,
         assert outcome.shows(text), f"{field_name(path)}: {text[:200]!r} not in the report"
 
 
+MARKDOWN_FIELDS = [("instructions", "questions", 1, "answer"),
+                   ("instructions", "questions", 0, "answer")]
+
+
+@settings(FUZZ, max_examples=30 * SCALE)
+@given(path=st.sampled_from(MARKDOWN_FIELDS), text=TEXT)
+def test_any_answer_builds_or_is_refused_naming_the_field(pipeline, path, text):
+    """Answers are Markdown: whatever they hold, the build writes a DOCX that opens, or stops
+    with a message naming the field, never a traceback."""
+    case = base_case()
+    set_at(case, path, text)
+    outcome = pipeline(case)
+    if XML_ILLEGAL.search(text):
+        assert outcome.docx is None and outcome.names(path), outcome.stderr
+    else:
+        assert outcome.docx is not None, outcome.stderr
+        assert outcome.paragraphs()
+
+
 # ---------------------------------------------------------------- wrong types
 
 ALL_FIELDS: list[tuple] = sorted({

@@ -180,3 +180,13 @@ def test_answer_and_answer_file_together_are_refused(workdir, cli):
     result = cli("build", case, "-o", workdir / "out.docx", "--library", workdir / "library")
     assert result.exit_code == 1
     assert f"{case}:{line}: a question has both `answer` and `answer_file`" in result.stderr
+
+
+def test_an_unknown_citation_in_an_answer_names_the_answers_line(workdir, cli):
+    case = _with_answer(workdir, '"A claim [@nobody, p. 2]."')
+    line = case.read_text(encoding="utf-8").splitlines().index(
+        '      answer: "A claim [@nobody, p. 2]."') + 1
+    result = cli("build", case, "-o", workdir / "out.docx", "--library", workdir / "library")
+    assert result.exit_code == 1
+    assert f"{case}:{line}: unknown citation key '@nobody'" in result.stderr
+    assert not (workdir / "out.docx").exists()
