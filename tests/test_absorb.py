@@ -22,14 +22,31 @@ UNO_SCRIPT = Path(__file__).parent / "uno" / "edit_report.py"
 SYSTEM_PYTHON = "/usr/bin/python3"
 
 
-@pytest.fixture
-def built(workdir, cli):
-    """The fixture case built into a report beside it; returns (case, report)."""
-    case = workdir / "cases" / "journalist.yaml"
-    report = workdir / "cases" / "report.docx"
-    result = cli("build", case, "-o", report, "--library", workdir / "library")
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory) -> Path:
+    """The fixture case and library, with the case built into cases/report.docx: once."""
+    from conftest import FIXTURE_CASES, FIXTURE_LIBRARY, run_cli
+
+    folder = tmp_path_factory.mktemp("absorb")
+    shutil.copytree(FIXTURE_CASES, folder / "cases")
+    shutil.copytree(FIXTURE_LIBRARY, folder / "library")
+    result = run_cli("build", folder / "cases" / "journalist.yaml", "-o",
+                     folder / "cases" / "report.docx", "--library", folder / "library")
     assert result.exit_code == 0, result.stderr
-    return case, report
+    return folder
+
+
+@pytest.fixture
+def workdir(first_build, tmp_path) -> Path:
+    """A scratch copy of the built report, its case and library, safe to edit."""
+    shutil.copytree(first_build, tmp_path / "site")
+    return tmp_path / "site"
+
+
+@pytest.fixture
+def built(workdir):
+    """(case, report) in the scratch copy."""
+    return workdir / "cases" / "journalist.yaml", workdir / "cases" / "report.docx"
 
 
 def absorb(cli, workdir, report, *options):
