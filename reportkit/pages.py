@@ -1,23 +1,32 @@
-"""Page counts and PDFs through LibreOffice, with a labelled estimate when it is not installed."""
+"""Page counts: a calibrated estimate for every build, LibreOffice's exact count when asked.
+
+The estimate lays the document model out line by line on the reference.docx's page (text area,
+font sizes, spacing); it is within one page of LibreOffice on the bundled examples and fixtures
+(tests/test_page_estimate.py holds it to that). LibreOffice runs only for `--pdf`, `--final` and
+`check --pages`, through reportkit.libreoffice.
+"""
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import subprocess
-import tempfile
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportkit.document import Document, Heading, PageBreak, Paragraph, Table
-from reportkit.walk import query
-from reportkit.errors import ReportkitError
+from reportkit.document import (BlockQuote, Document, Footnote, Heading, ListBlock, NoteReference,
+                                PageBreak, Paragraph, Region, SourcesList, Table, TableOfContents)
+from reportkit.docx.geometry import PageGeometry, TextStyle, page_geometry
+from reportkit.walk import children, plain_text, query
 
-INSTALL_HINT = ("install LibreOffice: `apt-get install libreoffice-writer-nogui` (Debian/Ubuntu), "
-                "`brew install --cask libreoffice` (macOS), or from libreoffice.org")
-# A rough A4/Letter page at 11-12 pt: used only when LibreOffice is not there to count.
-WORDS_PER_PAGE = 450
+# Calibrated against LibreOffice 7 on the bundled examples and fixtures (A4 and Letter, Arial):
+# the average width of a character of running English text, as a fraction of the font size, and
+# the share of a page's height that text fills once widows, orphans and kept-together headings
+# have pushed lines on.
+CHARACTER_WIDTH = 0.43
+PAGE_FILL = 0.97
+WRAP_LOSS = 3           # characters per line lost to breaking between words
+LIST_INDENT = 36.0      # points per list level (the numbering's indentation)
+CELL_PADDING = 10.8     # points of left and right cell margins
+FOOTNOTE_SEPARATOR = 16.0
 
 
 @dataclass(frozen=True)
@@ -28,78 +37,181 @@ class PageCount:
     def __str__(self) -> str:
         return f"about {self.pages} pages (estimate)" if self.estimated else f"{self.pages} pages"
 
-
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def convert_to_pdf(docx: bytes) -> bytes:
-    """Render a DOCX to PDF with LibreOffice headless, in a private profile and folder."""
-    program = soffice()
-    if program is None:
-        raise ReportkitError("LibreOffice is needed to write a PDF and is not installed",
-                             hint=INSTALL_HINT)
-    with tempfile.TemporaryDirectory(prefix="reportkit-pdf-") as folder:
-        source = Path(folder) / "report.docx"
-        source.write_bytes(docx)
-        try:
-            subprocess.run([program, f"-env:UserInstallation=file://{folder}/profile", "--headless",
-                            "--convert-to", "pdf", "--outdir", folder, str(source)],
-                           check=True, capture_output=True, timeout=300,
-                           env={**os.environ, "HOME": folder})
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as error:
-            raise ReportkitError(f"LibreOffice could not convert the report to PDF: {error}") from None
-        pdf = source.with_suffix(".pdf")
-        if not pdf.is_file():
-            raise ReportkitError("LibreOffice did not write a PDF")
-        return pdf.read_bytes()
+    @property
+    def how(self) -> str:
+        return "estimate" if self.estimated else "counted by LibreOffice"
 
 
-def pdf_page_count(pdf: bytes) -> int:
-    """Pages in a PDF that LibreOffice wrote (uncompressed page objects)."""
-    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+def estimate(document: Document, reference: Path, roles: dict[str, str]) -> PageCount:
+    return PageCount(estimate_pages(document, page_geometry(reference, roles)), estimated=True)
 
 
-def count_pages(docx: bytes, document: Document | None = None) -> PageCount:
-    """Real pages when LibreOffice is installed; otherwise an estimate from the word count."""
-    if soffice() is not None:
-        return PageCount(pdf_page_count(convert_to_pdf(docx)), estimated=False)
-    return PageCount(estimate_pages(document) if document is not None else 1, estimated=True)
+def estimate_pages(document: Document, geometry: PageGeometry) -> int:
+    """Pages the document takes, laid out in points on `geometry`'s page."""
+    layout = _Layout(geometry, document)
+    for block in document.blocks:
+        layout.block(block, 0.0)
+    return layout.finish()
 
 
-def estimate_pages(document: Document) -> int:
-    def count(content) -> int:
-        return sum(len(getattr(item, "text", "").split()) for item in content)
+class _Layout:
+    def __init__(self, geometry: PageGeometry, document: Document):
+        self.geometry = geometry
+        self.document = document
+        self.page_height = geometry.height * PAGE_FILL
+        self.pages = 0             # full pages before the current one
+        self.used = 0.0            # points used on the current page
+        note = geometry.style("footnote_text")
+        self.note_heights = {footnote.number: self._height(plain_text(footnote.content), note,
+                                                           geometry.width)
+                             for footnote in document.footnotes}
+        self.notes_on_page = 0
 
-    # Every paragraph and heading, in regions, lists and quotes too; a table by its cells.
-    words = sum(count(block.content) + 8  # spacing around each paragraph
-                for block in query(document.blocks, (Heading, Paragraph)))
-    words += sum(count(cell) + 4 for table in query(document.blocks, Table)
-                 for row in (table.header, *table.rows) for cell in row)
-    breaks = len(query(document.blocks, PageBreak))
-    footnote_words = sum(count(note.content) for note in document.footnotes)
-    return max(1, round((words + footnote_words * 0.8) / WORDS_PER_PAGE) + breaks)
+    # -- placing
+
+    def place(self, height: float, notes: list[int] = ()) -> None:
+        note_height = sum(self.note_heights.get(number, 0.0) for number in notes)
+        if notes and not self.notes_on_page:
+            note_height += FOOTNOTE_SEPARATOR
+        self.used += height + note_height
+        if notes:
+            self.notes_on_page += len(notes)
+        while self.used > self.page_height:
+            self.used -= self.page_height
+            self.pages += 1
+            self.notes_on_page = 0
+
+    def page_break(self) -> None:
+        if self.used > 0:
+            self.pages += 1
+        self.used = 0.0
+        self.notes_on_page = 0
+
+    def finish(self) -> int:
+        return max(1, self.pages + (1 if self.used > 0 else 0))
+
+    # -- measuring
+
+    def _height(self, text: str, style: TextStyle, width: float) -> float:
+        return self._lines(text, style, width) * style.line + style.before + style.after
+
+    @staticmethod
+    def _lines(text: str, style: TextStyle, width: float) -> int:
+        # Lines break between words: on average half a word of each line is left empty.
+        per_line = max(8, int((width - style.indent) / (style.size * CHARACTER_WIDTH)) - WRAP_LOSS)
+        return max(1, math.ceil(len(text) / per_line))
+
+    @staticmethod
+    def _notes(node) -> list[int]:
+        return [reference.note.number for reference in query(node, NoteReference)]
+
+    # -- the blocks, through the one traversal of the model
+
+    def block(self, block, indent: float) -> None:
+        geometry = self.geometry
+        width = geometry.width - indent
+        if isinstance(block, Heading):
+            style = geometry.style(f"heading_{min(block.level, 3)}")
+            self.place(self._height(plain_text(block), style, width), self._notes(block))
+        elif isinstance(block, Paragraph):
+            style = geometry.style("paragraph" if block.style is None else block.style)
+            self.place(self._height(plain_text(block), style, width), self._notes(block))
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                for inner in item:
+                    self.block(inner, indent + LIST_INDENT)
+        elif isinstance(block, BlockQuote):
+            quote = geometry.style("quote")
+            for inner in children(block):
+                self.block(inner, indent + quote.indent)
+        elif isinstance(block, Region):
+            for inner in children(block):
+                self.block(inner, indent)
+        elif isinstance(block, Table):
+            self.table(block, width)
+        elif isinstance(block, SourcesList):
+            style = geometry.style("body")
+            for entry in block.entries:
+                self.place(self._height(plain_text(entry), style, width))
+        elif isinstance(block, TableOfContents):
+            style = geometry.style("toc_1")
+            title = geometry.style("toc_heading")
+            entries = [heading for heading in query(self.document.blocks, Heading)
+                       if heading.numbered and heading.level <= block.depth]
+            self.place(title.line + title.before + title.after
+                       + len(entries) * (style.line + style.before + style.after))
+        elif isinstance(block, PageBreak):
+            self.page_break()
+
+    def table(self, table: Table, width: float) -> None:
+        style = self.geometry.style("table_text")
+        columns = max((len(row) for row in (table.header, *table.rows)), default=1) or 1
+        shares = getattr(table, "widths", None) or [1 / columns] * columns
+        for row in (table.header, *table.rows):
+            lines = max((self._lines(plain_text(cell), style, width * share - CELL_PADDING)
+                         for cell, share in zip(row, shares)), default=1)
+            self.place(lines * style.line + style.before + style.after, self._notes(row))
 
 
-def page_limit_warning(docx: bytes, document: Document, limit: int | None,
-                       pdf: bytes | None = None) -> str | None:
-    """A warning when a report exceeds its template set's page limit, else None.
+@dataclass(frozen=True)
+class Layout:
+    """What a LibreOffice layout pass found: the PDF, its pages, and each heading's page."""
 
-    LibreOffice counts when it is installed (or a PDF was already made); a report whose
-    estimate is under half the limit is not sent to LibreOffice, which takes seconds.
-    """
-    if not limit:
+    pdf: bytes
+    count: PageCount
+    heading_pages: tuple[tuple[Heading, int], ...] | None  # None without pdftotext
+
+
+def lay_out(docx: bytes, document: Document) -> Layout:
+    """Lay the report out with LibreOffice (seconds): the exact page count and heading pages."""
+    from reportkit.libreoffice import convert_to_pdf
+
+    return layout_of(convert_to_pdf(docx), document)
+
+
+def layout_of(pdf: bytes, document: Document) -> Layout:
+    from reportkit.libreoffice import heading_pages, pdf_page_count
+
+    headings = [heading for heading in query(document.blocks, Heading) if heading.numbered]
+    found = heading_pages(pdf, [plain_text(heading) for heading in headings])
+    return Layout(pdf, PageCount(pdf_page_count(pdf), estimated=False),
+                  tuple(zip(headings, found)) if found is not None else None)
+
+
+def page_limit_warning(count: PageCount, limit: int | None) -> str | None:
+    """A warning when a report is over its template set's page limit, else None."""
+    if not limit or count.pages <= limit:
         return None
-    if pdf is not None:
-        count = PageCount(pdf_page_count(pdf), estimated=False)
-    else:
-        estimate = estimate_pages(document)
-        if estimate * 2 < limit or soffice() is None:
-            count = PageCount(estimate, estimated=True)
-        else:
-            count = count_pages(docx, document)
-    if count.pages <= limit:
-        return None
-    source = "estimate; install LibreOffice for an exact count" if count.estimated else "counted by LibreOffice"
-    return (f"the report is {count.pages} pages ({source}); the template set's limit is {limit} "
+    how = ("an estimate; `--final` or `check --pages` counts exactly with LibreOffice"
+           if count.estimated else "counted by LibreOffice")
+    return (f"the report is {count.pages} pages ({how}); the template set's limit is {limit} "
             f"pages unless permission is given (set permission_to_exceed_page_limit: true once it is)")
+
+
+@dataclass(frozen=True)
+class CasePages:
+    case: Path
+    count: PageCount
+    limit: int | None
+    permitted: bool
+
+    @property
+    def over(self) -> bool:
+        return bool(self.limit) and self.count.pages > self.limit and not self.permitted
+
+
+def count_case_pages(cases: list[Path], library_root: Path, template_dirs: list[Path]) -> list[CasePages]:
+    """`check --pages`: build each case in memory and count its pages exactly, in one LibreOffice run."""
+    from reportkit.build import LibraryCache, build_report, load_inputs
+    from reportkit.libreoffice import convert_many, pdf_page_count
+
+    libraries = LibraryCache(library_root)
+    built = []
+    for case in cases:
+        inputs = load_inputs(case, libraries, template_dirs)
+        built.append((case, inputs, build_report(inputs, libraries)))
+    pdfs = convert_many([report.docx for _, _, report in built])
+    return [CasePages(case, PageCount(pdf_page_count(pdf), estimated=False),
+                      inputs.template_set.config.page_limit,
+                      inputs.loaded.case.permission_to_exceed_page_limit)
+            for (case, inputs, _), pdf in zip(built, pdfs)]

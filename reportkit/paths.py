@@ -25,3 +25,14 @@ def template_search_path(user_dirs: list[Path] | None = None) -> list[Path]:
         dirs.extend(Path(part) for part in env.split(os.pathsep) if part)
     dirs.append(_bundled("templates"))
     return dirs
+
+
+def user_cache_dir() -> Path:
+    """reportkit's folder in the user's cache ($XDG_CACHE_HOME, ~/Library/Caches, %LOCALAPPDATA%)."""
+    if os.name == "nt":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    elif os.uname().sysname == "Darwin":
+        base = str(Path.home() / "Library" / "Caches")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "reportkit"

@@ -1,13 +1,15 @@
-"""`build --pdf` and the page-limit warning, with LibreOffice and without it."""
+"""`build --pdf`, the page estimate and limit, and LibreOffice run only when asked."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_CASES, FIXTURE_LIBRARY, ROOT, run_cli
+from conftest import EXAMPLE_CASES, FIXTURE_CASES, FIXTURE_LIBRARY, ROOT, run_cli
 from readers import need
 
 
@@ -51,18 +53,65 @@ def test_pdf_without_libreoffice_says_how_to_install_it(tmp_path, without_libreo
     assert not output.exists() and not (tmp_path / "report.pdf").exists()
 
 
-def test_page_limit_warning_counts_with_libreoffice(tmp_path, short_limit):
-    need("soffice")
+@pytest.fixture
+def recording_soffice(monkeypatch, tmp_path) -> Path:
+    """A `soffice` first on PATH that only records that it was started."""
+    bin_dir = tmp_path / "recording-bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "soffice-calls"
+    program = bin_dir / "soffice"
+    program.write_text(f"#!/bin/sh\necho \"$@\" >> {calls}\nexit 1\n", encoding="utf-8")
+    program.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    return calls
+
+
+def test_a_plain_build_never_starts_libreoffice(tmp_path, short_limit, recording_soffice):
     result = build(tmp_path / "report.docx", "--templates", short_limit)
     assert result.exit_code == 0, result.stderr
-    assert "counted by LibreOffice" in result.stderr
+    assert not recording_soffice.exists()
+    # Over the limit, the warning gives the estimate and says it is one.
     assert "limit is 2 pages" in result.stderr
+    assert "(an estimate; `--final` or `check --pages` counts exactly with LibreOffice)" in result.stderr
 
 
 def test_page_limit_warning_is_an_estimate_without_libreoffice(tmp_path, short_limit, without_libreoffice):
     result = build(tmp_path / "report.docx", "--templates", short_limit)
     assert result.exit_code == 0, result.stderr
-    assert "(estimate; install LibreOffice for an exact count)" in result.stderr
+    assert "an estimate" in result.stderr
+
+
+def test_final_refuses_a_report_over_the_limit_counted_by_libreoffice(tmp_path, short_limit):
+    need("soffice")
+    output = tmp_path / "report.docx"
+    case = tmp_path / "case.yaml"
+    case.write_text((FIXTURE_CASES / "journalist.yaml").read_text(encoding="utf-8")
+                    .replace("expert: expert.yaml", f"expert: {FIXTURE_CASES / 'expert.yaml'}"),
+                    encoding="utf-8")
+    answered = _answer_every_question(case)
+    result = run_cli("build", answered, "-o", output, "--library", FIXTURE_LIBRARY,
+                     "--templates", short_limit, "--final")
+    assert result.exit_code == 1
+    assert "counted by LibreOffice" in result.stderr and "limit is 2" in result.stderr
+    assert "permission_to_exceed_page_limit" in result.stderr
+    assert not output.exists()
+    # With the tribunal's permission recorded, the same report is written.
+    permitted = answered.with_name("permitted.yaml")
+    permitted.write_text(answered.read_text(encoding="utf-8").replace(
+        "anonymise: false", "anonymise: false\npermission_to_exceed_page_limit: true"), encoding="utf-8")
+    result = run_cli("build", permitted, "-o", output, "--library", FIXTURE_LIBRARY,
+                     "--templates", short_limit, "--final")
+    assert result.exit_code == 0, result.stderr
+    assert output.exists()
+
+
+def _answer_every_question(case: Path) -> Path:
+    """The case with its open question answered, so that --final looks only at the pages."""
+    text = case.read_text(encoding="utf-8")
+    assert 'answer: ""' in text
+    case.write_text(text.replace('answer: ""', 'answer: "The sources describe the risk."'),
+                    encoding="utf-8")
+    return case
 
 
 def test_permission_silences_the_page_limit_warning(tmp_path, short_limit, without_libreoffice):
@@ -80,3 +129,14 @@ def test_permission_silences_the_page_limit_warning(tmp_path, short_limit, witho
 def test_the_default_uk_limit_is_not_exceeded_by_the_fixture(tmp_path):
     result = build(tmp_path / "report.docx")
     assert result.exit_code == 0 and "warning" not in result.stderr
+
+
+def test_check_pages_counts_with_libreoffice_and_fails_over_the_limit(short_limit):
+    need("soffice")
+    result = run_cli("check", FIXTURE_CASES / "journalist.yaml", "--library", FIXTURE_LIBRARY,
+                     "--templates", short_limit, "--pages")
+    assert result.exit_code == 1
+    assert "journalist.yaml: " in result.stdout and "pages (counted by LibreOffice); the limit is 2 (over the limit" in result.stdout
+    without = run_cli("check", FIXTURE_CASES / "journalist.yaml", "--library", FIXTURE_LIBRARY,
+                      "--templates", short_limit)
+    assert "counted by LibreOffice" not in without.stdout

@@ -53,12 +53,15 @@ def test_each_source_is_a_hyperlink(scenario, tmp_path):
     assert parts["word/document.xml"].count("<w:hyperlink ") >= 8
 
 
-def test_pages_are_counted_by_libreoffice(scenario, tmp_path):
+def test_pages_are_estimated_or_counted_by_libreoffice_when_asked(scenario, tmp_path):
     output = tmp_path / "schedule.docx"
-    result = schedule(scenario, output)
+    result = schedule(scenario, output, "--pages")
     assert result.exit_code == 0, result.stderr
     pages = len(pdf_pages(docx_to_pdf(output, tmp_path)))
     assert f"{pages} pages, counted by LibreOffice" in result.stdout
+    estimated = schedule(scenario, output, "--force")
+    assert estimated.exit_code == 0, estimated.stderr
+    assert "pages, estimate; --pages counts exactly with LibreOffice" in estimated.stdout
     text = "".join(pdf_pages(tmp_path / "schedule.pdf"))
     assert "Issue 2: Is state protection available?" in text
 

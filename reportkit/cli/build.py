@@ -20,18 +20,21 @@ def build(
     discard_edits: Annotated[bool, typer.Option(
         "--discard-edits", help="With --force, replace a report even if it was edited since it was built.")] = False,
     anonymise: Annotated[bool, typer.Option("--anonymise", help="Use initials, whatever the case says.")] = False,
-    final: Annotated[bool, typer.Option("--final", help="Refuse to write while placeholders remain.")] = False,
+    final: Annotated[bool, typer.Option(
+        "--final", help="Refuse to write while placeholders remain or the report is over its "
+                        "page limit (counted by LibreOffice).")] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF beside it (needs LibreOffice).")] = False,
     emit_markdown: Annotated[Optional[Path], typer.Option(
         "--emit-markdown", help="Also write the rendered Markdown (pandoc syntax) to this file.")] = None,
 ) -> None:
     """Build a report from a case file."""
     from reportkit.build import (LibraryCache, build_report, default_output, load_inputs,
-                                 refuse_unfinished)
+                                 refuse_over_limit, refuse_unfinished)
     from reportkit.errors import ReportkitError
     from reportkit.absorb import refuse_edited
+    from reportkit.libreoffice import soffice
     from reportkit.output import Output, check_outputs, write_outputs
-    from reportkit.pages import convert_to_pdf, page_limit_warning
+    from reportkit.pages import estimate, lay_out, page_limit_warning
     from reportkit.paths import template_search_path
 
     target = output or case.with_suffix(".docx")
@@ -53,11 +56,17 @@ def build(
         report = build_report(inputs, libraries, anonymise=anonymise, output=target)
         if final:
             refuse_unfinished(report, case)
-        pdf_bytes = convert_to_pdf(report.docx) if pdf else None
-        warning = None
-        if not inputs.loaded.case.permission_to_exceed_page_limit:
-            warning = page_limit_warning(report.docx, report.document,
-                                         inputs.template_set.config.page_limit, pdf_bytes)
+        config = inputs.template_set.config
+        permitted = inputs.loaded.case.permission_to_exceed_page_limit
+        # LibreOffice only when asked: for a PDF, or for --final's exact count.
+        exact = pdf or (final and bool(config.page_limit) and not permitted and soffice() is not None)
+        layout = lay_out(report.docx, report.document) if exact else None
+        count = layout.count if layout else estimate(report.document,
+                                                     inputs.template_set.reference_docx, config.styles)
+        if final and not permitted:
+            refuse_over_limit(count, config.page_limit, case)
+        warning = None if permitted else page_limit_warning(count, config.page_limit)
+        pdf_bytes = layout.pdf if pdf else None
         files = [(target, report.docx)]
         if emit_markdown is not None:
             from reportkit.render import restore_literals

@@ -40,6 +40,8 @@ def check(
         "--select", help="Only these checks: ids or prefixes, comma-separated (e.g. L,S001).")] = None,
     ignore: Annotated[Optional[str], typer.Option(
         "--ignore", help="Skip these checks: ids or prefixes, comma-separated (e.g. L006,S003).")] = None,
+    pages: Annotated[bool, typer.Option(
+        "--pages", help="Also count each case's report pages exactly with LibreOffice.")] = False,
 ) -> None:
     """Validate the country library and the given case files, and check the quality of the evidence.
 
@@ -59,7 +61,26 @@ def check(
             typer.echo(line)
     for problem in result.invalid:
         typer.echo(str(problem), err=True)
-    raise typer.Exit(1 if result.failed(strict) else 0)
+    over_limit = _page_counts(cases or [], library, templates) if pages and not result.invalid else False
+    raise typer.Exit(1 if result.failed(strict) or over_limit else 0)
+
+
+def _page_counts(cases: list[Path], library, templates) -> bool:
+    """Print each case's page count; True when one is over its limit without permission."""
+    from reportkit.errors import ReportkitError
+    from reportkit.pages import count_case_pages
+    from reportkit.paths import template_search_path
+
+    try:
+        counted = count_case_pages(cases, library_root(library), template_search_path(templates))
+    except ReportkitError as error:
+        typer.echo(f"error: {error}" if not error.path else str(error), err=True)
+        return True
+    for item in counted:
+        limit = f"; the limit is {item.limit}" if item.limit else ""
+        verdict = " (over the limit, and no permission recorded)" if item.over else ""
+        typer.echo(f"{item.case}: {item.count.pages} pages ({item.count.how}){limit}{verdict}")
+    return any(item.over for item in counted)
 
 
 def text_lines(result) -> list[str]:

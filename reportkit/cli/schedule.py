@@ -18,12 +18,14 @@ def schedule(
     library: LibraryOption = None,
     templates: TemplatesOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing output file.")] = False,
+    pages: Annotated[bool, typer.Option(
+        "--pages", help="Count the pages exactly with LibreOffice (default: an estimate).")] = False,
 ) -> None:
     """Write the schedule of country information relied on, per question (UK PD 2024 §10.6)."""
     from reportkit.build import LibraryCache, load_inputs
     from reportkit.errors import ReportkitError
     from reportkit.output import Output, check_outputs, write_atomically
-    from reportkit.pages import count_pages
+    from reportkit.pages import estimate, lay_out
     from reportkit.paths import template_search_path
     from reportkit.schedule import PAGE_LIMIT, build_schedule
 
@@ -34,13 +36,15 @@ def schedule(
         check_outputs([Output(target, "-o" if output else "the schedule", (".docx",))],
                       inputs.paths, force)
         built = build_schedule(inputs, libraries)
-        pages = count_pages(built.docx, built.document)
+        count = (lay_out(built.docx, built.document).count if pages else
+                 estimate(built.document, inputs.template_set.reference_docx,
+                          inputs.template_set.config.styles))
         write_atomically(target, built.docx, force)
     except ReportkitError as error:
         fail(error)
-    how = "estimate; install LibreOffice for an exact count" if pages.estimated else "counted by LibreOffice"
-    typer.echo(f"wrote {target} ({built.rows} passages; {pages.pages} pages, {how})")
-    if pages.pages > PAGE_LIMIT:
-        typer.echo(f"warning: the schedule is {pages.pages} pages ({how}); the Practice Direction "
+    how = count.how if not count.estimated else "estimate; --pages counts exactly with LibreOffice"
+    typer.echo(f"wrote {target} ({built.rows} passages; {count.pages} pages, {how})")
+    if count.pages > PAGE_LIMIT:
+        typer.echo(f"warning: the schedule is {count.pages} pages ({how}); the Practice Direction "
                    f"(2024, §10.6) allows at most {PAGE_LIMIT}: name fewer sections per question "
                    f"(questions[].sections) or shorten the passages", err=True)
