@@ -14,7 +14,6 @@ from reportkit.context import anonymiser_for, report_context
 from reportkit.crossref import (case_problems, library_problems, part_problems,
                                 template_citation_problems)
 from reportkit.document import Document, Metadata, Placeholder
-from reportkit.docx import write_docx
 from reportkit.errors import ReportkitError
 from reportkit.load.case import LoadedCase, load_case
 from reportkit.load.library import Library, Section, load_library
@@ -164,6 +163,7 @@ def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fals
                  output: Path | None = None) -> Report:
     """The whole pipeline: the draft, written as a DOCX with its provenance record (which, given
     the `output` path, says where the case file is from there)."""
+    from reportkit.docx import write_docx  # imported only by the commands that write a DOCX
     loaded, library, template_set = inputs.loaded, inputs.library, inputs.template_set
     anonymiser = anonymiser_for(loaded, force=anonymise)
     draft = compose_report(inputs, libraries, anonymise)

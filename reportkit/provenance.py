@@ -37,7 +37,72 @@ def hash_folder(folder: Path) -> str:
 
 
 def library_revision(folder: Path) -> str:
-    """The git commit of the library when it is in a clean git checkout, else a content hash."""
+    """The git commit of the library when it is in a clean git checkout, else a content hash.
+
+    Asking git costs two processes per run, so the answer is kept in the user's cache folder
+    under a key made of everything it depends on: each library file's name, size and change
+    time, and the checkout's HEAD, branch and index. Any change there asks git again."""
+    key = _revision_key(folder)
+    from reportkit.paths import user_cache_dir
+
+    cached = user_cache_dir() / "revisions" / key if key else None
+    if cached is not None:
+        try:
+            return cached.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+    revision = _ask_git(folder)
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(revision, encoding="utf-8")
+            os.replace(temporary, cached)
+        except OSError:
+            pass  # a read-only cache folder: ask git again next time
+    return revision
+
+
+def _revision_key(folder: Path) -> str | None:
+    """A digest of what the revision depends on, or None when the checkout cannot be read."""
+    digest = hashlib.sha256(str(folder.resolve()).encode("utf-8") + b"\0")
+    try:
+        for path in sorted(folder.rglob("*")):
+            state = path.stat()
+            digest.update(f"{path.relative_to(folder).as_posix()}\0{state.st_size}\0"
+                          f"{state.st_mtime_ns}\0{state.st_ctime_ns}\0".encode("utf-8"))
+        git_dir = _git_dir(folder)
+        if git_dir is not None:
+            head = (git_dir / "HEAD").read_text(encoding="utf-8")
+            digest.update(head.encode("utf-8"))
+            common = git_dir
+            if (git_dir / "commondir").is_file():  # a linked worktree keeps refs in the main .git
+                common = (git_dir / (git_dir / "commondir").read_text(encoding="utf-8").strip()).resolve()
+            names = [git_dir / "index", common / "packed-refs"]
+            if head.startswith("ref: "):
+                names += [git_dir / head[5:].strip(), common / head[5:].strip()]
+            for name in names:
+                if name.exists():
+                    state = name.stat()
+                    digest.update(f"{name}\0{state.st_size}\0{state.st_mtime_ns}\0".encode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return digest.hexdigest()
+
+
+def _git_dir(folder: Path) -> Path | None:
+    for parent in (folder.resolve(), *folder.resolve().parents):
+        dot_git = parent / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.is_file():  # a worktree or submodule: "gitdir: PATH"
+            text = dot_git.read_text(encoding="utf-8").strip()
+            if text.startswith("gitdir:"):
+                return (parent / text[7:].strip()).resolve()
+    return None
+
+
+def _ask_git(folder: Path) -> str:
     try:
         result = subprocess.run(["git", "-C", str(folder), "status", "--porcelain", "--", "."],
                                 capture_output=True, text=True, timeout=10, check=False)

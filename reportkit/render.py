@@ -20,8 +20,9 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from jinja2 import (BaseLoader, BytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
-                    TemplateNotFound, TemplateSyntaxError, UndefinedError)
+from jinja2 import (BaseLoader, BytecodeCache, FileSystemBytecodeCache, FileSystemLoader,
+                    StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError,
+                    UndefinedError)
 from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
@@ -277,22 +278,58 @@ class _ReportSandbox(ImmutableSandboxedEnvironment):
 
 
 class _CompiledTemplates(BytecodeCache):
-    """Compiled templates and sections, kept for the process: a batch compiles each once.
+    """Compiled templates and sections, kept for the process (a batch compiles each once) and
+    on disk in the user's cache folder (the next run does not compile them again).
 
     Keyed by name and file, and used only if the source is unchanged (Jinja's checksum). Every
-    environment here is a _ReportSandbox with the same options, so the code fits each of them.
+    environment here is a _ReportSandbox with the same options, so the code fits each of them;
+    the folder is per Jinja version and per version of this module (which compiles the bounded
+    sandbox), so that code compiled under other rules is never loaded.
+    A cache folder that cannot be written is simply not used.
     """
 
     def __init__(self) -> None:
         self.compiled: dict[str, tuple[str, Any]] = {}
+        self._disk: FileSystemBytecodeCache | None | bool = False  # False: not opened yet
+
+    def _on_disk(self) -> FileSystemBytecodeCache | None:
+        if self._disk is False:
+            from jinja2 import __version__ as jinja_version
+
+            from reportkit import __version__
+            from reportkit.paths import user_cache_dir
+
+            rules = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+            folder = user_cache_dir() / "templates" / f"{__version__}-jinja{jinja_version}-{rules}"
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                self._disk = FileSystemBytecodeCache(str(folder))
+            except OSError:
+                self._disk = None
+        return self._disk
 
     def load_bytecode(self, bucket) -> None:
         found = self.compiled.get(bucket.key)
         if found is not None and found[0] == bucket.checksum:
             bucket.code = found[1]
+            return
+        disk = self._on_disk()
+        if disk is not None:
+            try:
+                disk.load_bytecode(bucket)
+            except (OSError, ValueError, EOFError, TypeError):
+                bucket.reset()
+            if bucket.code is not None:
+                self.compiled[bucket.key] = (bucket.checksum, bucket.code)
 
     def dump_bytecode(self, bucket) -> None:
         self.compiled[bucket.key] = (bucket.checksum, bucket.code)
+        disk = self._on_disk()
+        if disk is not None:
+            try:
+                disk.dump_bytecode(bucket)
+            except OSError:
+                pass  # a read-only or full cache folder: compiled again next time
 
 
 _COMPILED = _CompiledTemplates()

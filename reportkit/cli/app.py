@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  rich_markup_mode=None,  # plain help: rich formatting alone costs more than the rest of --help
                   help="Draft cited country-expert reports for asylum cases as Word documents.")
 
 LibraryOption = Annotated[Optional[Path], typer.Option(

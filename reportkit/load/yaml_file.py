@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
-from ruamel.yaml.parser import RoundTripParser
+import yaml
 
 from reportkit.errors import ReportkitError
 from reportkit.load.files import MAX_BYTES, read_text
@@ -22,14 +17,19 @@ MAX_DEPTH = 50
 
 Location = tuple[str | int, ...]
 
-
-class _TextDatesConstructor(RoundTripConstructor):
-    """Leave dates as text so that pydantic validates them and reports the field."""
-
-
-_TextDatesConstructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
-)
+# libyaml parses; the values are built here with YAML 1.2's core schema, as reportkit has always
+# read them: `yes`, `no`, `on`, `off`, `NO` (a country code) and `1:30` are text; only
+# true/false are booleans; dates stay text so that pydantic checks them and names the field.
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_NULL = {"", "~", "null", "Null", "NULL"}
+_INT = re.compile(r"[-+]?(?:0b[0-1_]+|0o[0-7_]+|[0-9_]+|0x[0-9a-fA-F_]+)")
+_FLOAT = re.compile(r"""[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+                       |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+                       |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?""", re.X)
+_SPECIAL_FLOAT = {".inf": math.inf, ".Inf": math.inf, ".INF": math.inf, "+.inf": math.inf,
+                  "+.Inf": math.inf, "+.INF": math.inf, "-.inf": -math.inf, "-.Inf": -math.inf,
+                  "-.INF": -math.inf, ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan}
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 @dataclass(frozen=True)
@@ -57,99 +57,137 @@ class YamlDocument:
         return self.line_of(location) + (1 if location in self.block_scalars else 0)
 
 
-def _yaml(path: Path | None = None, line_offset: int = 0) -> YAML:
-    yaml = YAML(typ="rt", pure=True)
-    yaml.Constructor = _TextDatesConstructor
-    yaml.allow_duplicate_keys = False
-    if path is not None:
-        refuse = _hostile_event_check(path, line_offset)
-
-        class _CheckedParser(RoundTripParser):
-            """Checks each event as the one parse reads it, before anything is built from it."""
-
-            def get_event(self):
-                event = super().get_event()
-                refuse(event)
-                return event
-
-        yaml.Parser = _CheckedParser
-    return yaml
-
-
-def _hostile_event_check(path: Path, line_offset: int):
-    """Aliases can multiply a small file into gigabytes; deep nesting exhausts the stack."""
-    depth = 0
-
-    def refuse(event) -> None:
-        nonlocal depth
-        if isinstance(event, AliasEvent):
-            raise ReportkitError(
-                "YAML aliases (*name) are not allowed",
-                path=path, line=event.start_mark.line + 1 + line_offset,
-                hint="write the value out in full instead of referring to an anchor",
-            )
-        if isinstance(event, CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise ReportkitError(
-                    f"the YAML is nested more than {MAX_DEPTH} levels deep",
-                    path=path, line=event.start_mark.line + 1 + line_offset,
-                )
-        elif isinstance(event, CollectionEndEvent):
-            depth -= 1
-
-    return refuse
+def _scalar(event, path: Path, line_offset: int) -> Any:
+    """The value of a scalar, as YAML 1.2's core schema reads it."""
+    value = event.value
+    if event.tag not in (None, "!", _STR_TAG):
+        raise ReportkitError(f"YAML tags ({event.tag}) are not supported", path=path,
+                             line=event.start_mark.line + 1 + line_offset,
+                             hint="write the value without a tag, in quotes if it is text")
+    if event.style or event.tag is not None:  # quoted, block (| >), or tagged as text
+        return value
+    if value in _NULL:
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if value[:1] in "-+0123456789.":
+        if value in _SPECIAL_FLOAT:
+            return _SPECIAL_FLOAT[value]
+        if _INT.fullmatch(value):
+            digits = value.replace("_", "")
+            sign, body = (-1, digits[1:]) if digits[:1] == "-" else (1, digits.lstrip("+"))
+            for prefix, base in (("0b", 2), ("0o", 8), ("0x", 16)):
+                if body.startswith(prefix):
+                    return sign * int(body[2:], base)
+            return sign * int(body) if body else value
+        if _FLOAT.fullmatch(value):
+            return float(value.replace("_", ""))
+    if value == "<<":
+        raise ReportkitError("YAML merge keys (<<) are not supported", path=path,
+                             line=event.start_mark.line + 1 + line_offset,
+                             hint="write the keys out in full")
+    return value
 
 
-def _yaml_error(error: MarkedYAMLError, path: Path, line_offset: int) -> ReportkitError:
-    mark = error.problem_mark or error.context_mark
-    line = mark.line + 1 + line_offset if mark is not None else None
-    problem = error.problem or error.context or "invalid YAML"
-    return ReportkitError(
-        f"invalid YAML: {problem}", path=path, line=line,
-        hint="check the indentation and quoting on this line and the one before it",
-    )
+def _compose(text: str, path: Path, line_offset: int):
+    """One pass over libyaml's events, building plain data and the line of every part.
+
+    Iterative (a stack, not recursion), so that deep nesting is refused rather than crashing;
+    aliases are refused where they occur, before anything could be multiplied."""
+    lines: dict[Location, int] = {}
+    blocks: set[Location] = set()
+    # Each open collection: [container, its location, the pending key (mappings), key line].
+    stack: list[list] = []
+    root: Any = None
+    documents = 0
+
+    def line(event) -> int:
+        return event.start_mark.line + 1 + line_offset
+
+    def add(value: Any, event, is_block: bool = False) -> None:
+        nonlocal root
+        if not stack:
+            root = value
+            return
+        frame = stack[-1]
+        container, location = frame[0], frame[1]
+        if isinstance(container, list):
+            where = location + (len(container),)
+            lines[where] = line(event)
+            container.append(value)
+        elif frame[2] is _NO_KEY:
+            if isinstance(value, (dict, list)):
+                raise ReportkitError("invalid YAML: a key must be a plain value, not a list or "
+                                     "mapping", path=path, line=line(event))
+            key = value if isinstance(value, str) else str(value)
+            if key in container:
+                raise ReportkitError(f'invalid YAML: found duplicate key "{key}"', path=path,
+                                     line=line(event), hint="each key may appear once in a mapping")
+            frame[2], frame[3] = key, line(event)
+            return
+        else:
+            key = frame[2]
+            where = location + (key,)
+            lines[where] = frame[3]
+            container[key] = value
+            frame[2] = _NO_KEY
+        if is_block:
+            blocks.add(where)
+
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            add(_scalar(event, path, line_offset), event, event.style in ("|", ">"))
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if len(stack) >= MAX_DEPTH:
+                raise ReportkitError(f"the YAML is nested more than {MAX_DEPTH} levels deep",
+                                     path=path, line=line(event))
+            container: Any = {} if kind is yaml.MappingStartEvent else []
+            if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY:
+                raise ReportkitError("invalid YAML: a key must be a plain value, not a list or "
+                                     "mapping", path=path, line=line(event))
+            location = _child_location(stack)
+            add(container, event)
+            stack.append([container, location, _NO_KEY, 0])
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            stack.pop()
+        elif kind is yaml.AliasEvent:
+            raise ReportkitError("YAML aliases (*name) are not allowed", path=path, line=line(event),
+                                 hint="write the value out in full instead of referring to an anchor")
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise ReportkitError("invalid YAML: expected a single document, found another",
+                                     path=path, line=line(event),
+                                     hint="remove the `---` line or the text after it")
+    return root, lines, frozenset(blocks)
 
 
-_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+class _NoKey:
+    pass
 
 
-def _joined_surrogates(text: str) -> str:
-    """"\\ud83d\\ude00" (how JSON writers escape an emoji) is one character, not two halves."""
-    return _SURROGATE_PAIR.sub(
-        lambda pair: pair.group().encode("utf-16", "surrogatepass").decode("utf-16"), text)
+_NO_KEY = _NoKey()
 
 
-def _plain(node: Any, location: Location, lines: dict[Location, int], offset: int) -> Any:
-    if isinstance(node, CommentedMap):
-        result = {}
-        for key, value in node.items():
-            key_text = key if isinstance(key, str) else str(key)
-            try:
-                line, _column = node.lc.key(key)
-                lines[location + (key_text,)] = line + 1 + offset
-            except (KeyError, TypeError):
-                pass
-            result[key_text] = _plain(value, location + (key_text,), lines, offset)
-        return result
-    if isinstance(node, CommentedSeq):
-        result = []
-        for index, value in enumerate(node):
-            try:
-                line, _column = node.lc.item(index)
-                lines[location + (index,)] = line + 1 + offset
-            except (KeyError, TypeError, IndexError):
-                pass
-            result.append(_plain(value, location + (index,), lines, offset))
-        return result
-    if isinstance(node, (LiteralScalarString, FoldedScalarString)):
-        lines[location + ("<block>",)] = 0
-        return _joined_surrogates(str(node))
-    if isinstance(node, str):
-        return _joined_surrogates(str(node))
-    if isinstance(node, float) and not isinstance(node, bool):
-        return float(node)
-    return node
+def _child_location(stack: list[list]) -> Location:
+    """Where a collection about to be added to the innermost open one will sit."""
+    if not stack:
+        return ()
+    container, location, key = stack[-1][0], stack[-1][1], stack[-1][2]
+    return location + ((len(container),) if isinstance(container, list) else (key,))
+
+
+# "\ud83d\ude00" in a double-quoted string is how JSON writers escape one character (an emoji);
+# libyaml refuses each half, so such a pair is written as the one "\U0001f600" escape it means.
+_ESCAPED_SURROGATE_PAIR = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})", re.I)
+
+
+def _joined_escapes(text: str) -> str:
+    def join(pair: re.Match) -> str:
+        high, low = int(pair.group(1), 16), int(pair.group(2), 16)
+        return f"\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08x}"
+    return _ESCAPED_SURROGATE_PAIR.sub(join, text)
 
 
 def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
@@ -157,17 +195,25 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
     if len(text) > MAX_BYTES:
         raise ReportkitError(f"the text is larger than {MAX_BYTES // 1_000_000} MB", path=path)
     try:
-        data = _yaml(path, line_offset).load(text)
-    except MarkedYAMLError as error:
-        raise _yaml_error(error, path, line_offset) from None
-    except (YAMLError, ValueError) as error:
+        try:
+            data, lines, blocks = _compose(text, path, line_offset)
+        except yaml.MarkedYAMLError as error:
+            joined = _joined_escapes(text)
+            if error.problem != "found invalid Unicode character escape code" or joined == text:
+                raise
+            data, lines, blocks = _compose(joined, path, line_offset)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        if error.problem == "exceeded maximum nesting depth":  # libyaml's own limit (1000)
+            raise ReportkitError(f"the YAML is nested more than {MAX_DEPTH} levels deep", path=path,
+                                 line=mark.line + 1 + line_offset if mark is not None else None) from None
+        raise ReportkitError(
+            f"invalid YAML: {error.problem or error.context or 'not valid YAML'}", path=path,
+            line=mark.line + 1 + line_offset if mark is not None else None,
+            hint="check the indentation and quoting on this line and the one before it") from None
+    except (yaml.YAMLError, ValueError) as error:
         raise ReportkitError(f"invalid YAML: {error}", path=path) from None
-    lines: dict[Location, int] = {}
-    plain = _plain(data, (), lines, line_offset)
-    blocks = frozenset(location[:-1] for location in lines if location and location[-1] == "<block>")
-    for location in blocks:
-        del lines[location + ("<block>",)]
-    return YamlDocument(path, plain, lines, line_offset + 1, blocks)
+    return YamlDocument(path, data, lines, line_offset + 1, blocks)
 
 
 def load_yaml(path: Path) -> YamlDocument:

@@ -30,7 +30,6 @@ class CheckResult:
 def check_paths(root: Path, cases: list[Path], template_dirs: list[Path], checks: list[Check],
                 today: dt.date | None = None) -> CheckResult:
     """Without cases, every library under `root` as of today; with cases, each case and its library."""
-    from reportkit.build import LibraryCache, build_report, load_inputs
     from reportkit.crossref import library_problems
     from reportkit.load.case import load_case
     from reportkit.load.library import available_countries, load_library
@@ -83,7 +82,10 @@ def check_paths(root: Path, cases: list[Path], template_dirs: list[Path], checks
             library = library_for(country)
             if library is not None:
                 add(run_checks(library, config, checks=checks, today=today))
-    cache = LibraryCache(root)
+    if cases:  # only a case is built, so the DOCX writer is imported only then
+        from reportkit.build import LibraryCache, build_report, load_inputs
+
+        cache = LibraryCache(root)
     for case_path in cases:
         try:
             loaded = load_case(case_path)
