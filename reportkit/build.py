@@ -49,6 +49,7 @@ class Report:
     section_ids: list[str]
     placeholders: list[Placeholder] = field(default_factory=list)
     literals: list[str] = field(default_factory=list)  # case text behind the markers in `markdown`
+    summarised: list[str] = field(default_factory=list)  # sections shortened to their summary
 
 
 class LibraryCache:
@@ -117,10 +118,53 @@ class Draft:
     cited: list[str]
     sections: list[Section]
     literals: list[str]
+    summarised: list[str] = field(default_factory=list)  # sections shortened to their summary
 
 
 def compose_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = False) -> Draft:
-    """Select, render, parse and cite: everything but writing (what `check` and `schedule` need)."""
+    """Select, render, parse and cite: everything but writing (what `check` and `schedule` need).
+
+    A report over its template set's page limit (by the estimate), without permission to
+    exceed it, is made concise: the fewest sections that have a `summary:` are shortened to it,
+    the longest first, until the estimate fits with a page to spare for its error (or every
+    summary is used)."""
+    draft = _compose(inputs, libraries, anonymise, frozenset())
+    limit = inputs.template_set.config.page_limit
+    if not limit or inputs.loaded.case.permission_to_exceed_page_limit:
+        return draft
+    shortenable = sorted((section for section in draft.sections
+                          if section.meta.summary and section.path != inputs.loaded.path),
+                         key=lambda section: -len(section.body))
+    target = max(1, limit - ESTIMATE_TOLERANCE)
+    if not shortenable or _estimated_pages(draft, inputs) <= target:
+        return draft
+    # Binary search for the fewest summaries that fit: each try renders the report again.
+    low, high, best = 1, len(shortenable), None
+    while low <= high:
+        middle = (low + high) // 2
+        trial = _compose(inputs, libraries, anonymise,
+                         frozenset(section.id for section in shortenable[:middle]))
+        if _estimated_pages(trial, inputs) <= target:
+            best, high = trial, middle - 1
+        else:
+            low = middle + 1
+    return best or _compose(inputs, libraries, anonymise,
+                            frozenset(section.id for section in shortenable))
+
+
+# The page estimate is within this many pages of LibreOffice's count (tests/test_page_estimate.py).
+ESTIMATE_TOLERANCE = 1
+
+
+def _estimated_pages(draft: Draft, inputs: Inputs) -> int:
+    from reportkit.pages import estimate
+
+    config = inputs.template_set.config
+    return estimate(draft.document, inputs.template_set.reference_docx, config.styles).pages
+
+
+def _compose(inputs: Inputs, libraries: LibraryCache, anonymise: bool,
+             summarised: frozenset[str]) -> Draft:
     loaded, library, template_set = inputs.loaded, inputs.library, inputs.template_set
     config = template_set.config
     anonymiser = anonymiser_for(loaded, force=anonymise)
@@ -133,9 +177,14 @@ def compose_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fa
     rendered = []
     for section in sections:
         from_library = section.path != loaded.path  # case-file overrides are not Jinja templates
-        body = (renderer.render_section(f"section:{section.id}", section.body, section.path,
-                                        section.body_line, partial_context)
-                if from_library else renderer.case_markdown(section.body, section.path))
+        if not from_library:
+            body = renderer.case_markdown(section.body, section.path)
+        elif section.id in summarised:
+            body = renderer.render_section(f"summary:{section.id}", section.meta.summary,
+                                           section.path, section.summary_line or 1, partial_context)
+        else:
+            body = renderer.render_section(f"section:{section.id}", section.body, section.path,
+                                           section.body_line, partial_context)
         kind = "library_section" if from_library else "case_section"
         identifier = anonymiser.scrub(section.id) if anonymiser else section.id
         source = None if from_library else section.body  # a case's own text: hashed as written
@@ -156,7 +205,8 @@ def compose_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fa
     blocks = parse_markdown(markdown, template_path, 0, renderer.literals.values)
     document = Document(blocks, _metadata(loaded, library, config.language, anonymiser))
     document, cited = resolve_citations(document, library.sources, config.date_format)
-    return Draft(document, markdown, cited, sections, renderer.literals.values)
+    return Draft(document, markdown, cited, sections, renderer.literals.values,
+                 [section.id for section in sections if section.id in summarised])
 
 
 def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = False,
@@ -175,7 +225,7 @@ def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fals
         refuse_leaks(data, anonymiser)
     return Report(data, draft.document, draft.markdown, draft.cited,
                   [section.id for section in draft.sections], placeholders_in(draft.document),
-                  draft.literals)
+                  draft.literals, draft.summarised)
 
 
 def refuse_unfinished(report: Report, case_path: Path) -> None:

@@ -269,6 +269,9 @@ class SectionMeta(Strict):
     profiles: list[Identifier] = Field(min_length=1)
     topics: list[Identifier] = []
     last_reviewed: dt.date
+    # A shorter text with the same citations, used instead of the body when the full report
+    # would be over its template set's page limit (longest sections first).
+    summary: Text | None = Field(default=None, min_length=1)
 
 
 class ChronologyEntry(Strict):

@@ -8,7 +8,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from reportkit.errors import Problem, ReportkitError
-from reportkit.load.yaml_file import Location, YamlDocument
+from reportkit.load.yaml_file import Location, YamlDocument, field_name
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 SHOWN_NAME = 40  # characters of an unknown field's name that a message repeats
@@ -21,14 +21,7 @@ def shown_name(name: object) -> str:
     return text if len(text) <= SHOWN_NAME else text[:SHOWN_NAME - 1] + "…"
 
 
-def _field_name(location: Location) -> str:
-    parts = []
-    for part in location:
-        if isinstance(part, int):
-            parts.append(f"[{part + 1}]")
-        else:
-            parts.append(("." if parts else "") + str(part))
-    return "".join(parts) or "the document"
+_field_name = field_name
 
 
 def _known_fields(model: type[BaseModel], location: Location) -> list[str]:

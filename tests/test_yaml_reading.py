@@ -40,6 +40,7 @@ items:
     nested: [a, b]
 1: number key
 true: boolean key
+<block>: a key like any other
 """
 
 
@@ -57,6 +58,7 @@ def test_values_mean_what_yaml_1_2_says():
     assert data["block"] == "two\nlines\n"
     assert data["items"] == ["one", {"x": 3}, {"nested": ["a", "b"]}]
     assert data["1"] == "number key" and data["True"] == "boolean key"
+    assert data["<block>"] == "a key like any other"
 
 
 def test_every_key_and_item_has_its_line():

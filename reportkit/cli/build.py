@@ -78,6 +78,10 @@ def build(
         write_outputs(files, force)  # all of them, or none
     except ReportkitError as error:
         fail(error)
+    if report.summarised:
+        typer.echo(f"note: to keep within the {config.page_limit}-page limit, "
+                   f"{len(report.summarised)} section(s) are shortened to their summary: "
+                   f"{', '.join(report.summarised)}", err=True)
     if warning:
         typer.echo(f"warning: {warning}", err=True)
     typer.echo(f"wrote {target} ({len(report.section_ids)} sections, {len(report.cited)} sources, "

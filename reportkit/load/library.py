@@ -32,6 +32,13 @@ class Section:
     def id(self) -> str:
         return self.meta.id
 
+    @property
+    def summary_line(self) -> int | None:
+        """Where the front matter's `summary:` text starts (None without a summary)."""
+        if self.meta.summary is None:
+            return None
+        return self.front.text_line(("summary",)) if self.front is not None else self.body_line
+
 
 @dataclass(frozen=True)
 class ChronologyItem:

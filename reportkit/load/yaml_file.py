@@ -134,7 +134,16 @@ def _compose(text: str, path: Path, line_offset: int):
         if is_block:
             blocks.add(where)
 
-    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+    events = yaml.parse(text, Loader=yaml.CSafeLoader)
+    while True:
+        try:
+            event = next(events)
+        except StopIteration:
+            break
+        except yaml.MarkedYAMLError as error:
+            # A value that cannot be read (a bad escape, say) is named by its field.
+            error.field = field_name(_child_location(stack)) if stack and stack[-1][2] is not _NO_KEY else ""
+            raise
         kind = type(event)
         if kind is yaml.ScalarEvent:
             add(_scalar(event, path, line_offset), event, event.style in ("|", ">"))
@@ -161,6 +170,17 @@ def _compose(text: str, path: Path, line_offset: int):
                                      path=path, line=line(event),
                                      hint="remove the `---` line or the text after it")
     return root, lines, frozenset(blocks)
+
+
+def field_name(location: Location) -> str:
+    """A location as messages name it: applicant.events[2].place (items counted from 1)."""
+    parts = []
+    for part in location:
+        if isinstance(part, int):
+            parts.append(f"[{part + 1}]")
+        else:
+            parts.append(("." if parts else "") + str(part))
+    return "".join(parts) or "the document"
 
 
 class _NoKey:
@@ -207,8 +227,10 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
         if error.problem == "exceeded maximum nesting depth":  # libyaml's own limit (1000)
             raise ReportkitError(f"the YAML is nested more than {MAX_DEPTH} levels deep", path=path,
                                  line=mark.line + 1 + line_offset if mark is not None else None) from None
+        field = getattr(error, "field", "")
         raise ReportkitError(
-            f"invalid YAML: {error.problem or error.context or 'not valid YAML'}", path=path,
+            f"{field + ': ' if field else ''}invalid YAML: "
+            f"{error.problem or error.context or 'not valid YAML'}", path=path,
             line=mark.line + 1 + line_offset if mark is not None else None,
             hint="check the indentation and quoting on this line and the one before it") from None
     except (yaml.YAMLError, ValueError) as error:

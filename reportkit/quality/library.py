@@ -33,6 +33,10 @@ def unknown_citations(context: CheckContext) -> Iterator[Hit]:
     for section in library.sections.values():
         for problem in citation_problems(library, section.body, str(section.path), section.body_line):
             yield Hit(problem.message, problem.path, problem.line, problem.hint)
+        if section.meta.summary is not None:
+            for problem in citation_problems(library, section.meta.summary, str(section.path),
+                                             section.summary_line or 1):
+                yield Hit(problem.message, problem.path, problem.line, problem.hint)
     for item in library.chronology:
         for problem in citation_problems(library, item.entry.text, str(item.path), item.line):
             yield Hit(problem.message, problem.path, problem.line, problem.hint)

@@ -1,0 +1,64 @@
+"""Concise by default under a page limit: sections with a `summary:` are shortened to it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, docx_parts, edit, run_cli
+
+SUMMARY = """summary: >
+  In short: Alpha Watch described the features of the protests [@alpha-2023, p. 4].
+"""
+
+
+@pytest.fixture
+def limited(workdir: Path) -> Path:
+    """The scratch library with a summary on one section, and the uk set with a 2-page limit."""
+    edit(workdir / "library" / "testland" / "sections" / "features.md",
+         "last_reviewed: 2026-11-01\n", "last_reviewed: 2026-11-01\n" + SUMMARY)
+    shutil.copytree(ROOT / "templates" / "uk", workdir / "templates" / "uk")
+    edit(workdir / "templates" / "uk" / "template.yaml", "page_limit: 20", "page_limit: 2")
+    return workdir
+
+
+def build(folder: Path, case: str = "journalist.yaml", *extra) -> tuple[object, str]:
+    output = folder / "report.docx"
+    result = run_cli("build", folder / "cases" / case, "-o", output, "--library",
+                     folder / "library", "--templates", folder / "templates", "--force", *extra)
+    assert result.exit_code == 0, result.stderr
+    return result, docx_parts(output)["word/document.xml"]
+
+
+def test_a_report_over_the_limit_uses_the_summaries(limited):
+    result, body = build(limited)
+    assert "In short: Alpha Watch described the features of the protests" in body
+    assert "This paragraph has" not in body  # the full text of that section is left out
+    assert "1 section(s) are shortened to their summary: features" in result.stderr
+    # The summary's citation is a footnote like any other.
+    notes = docx_parts(limited / "report.docx")["word/footnotes.xml"]
+    assert "Alpha Watch" in notes
+
+
+def test_permission_to_exceed_keeps_the_full_text(limited):
+    edit(limited / "cases" / "journalist.yaml", "anonymise: false",
+         "anonymise: false\npermission_to_exceed_page_limit: true")
+    result, body = build(limited)
+    assert "This paragraph has" in body and "In short:" not in body
+    assert "shortened" not in result.stderr
+
+
+def test_a_report_within_the_limit_keeps_the_full_text(limited):
+    edit(limited / "templates" / "uk" / "template.yaml", "page_limit: 2", "page_limit: 20")
+    result, body = build(limited)
+    assert "This paragraph has" in body and "In short:" not in body
+
+
+def test_a_summary_citing_an_unknown_source_is_reported_at_its_line(limited):
+    line = edit(limited / "library" / "testland" / "sections" / "features.md",
+                "[@alpha-2023, p. 4].\n---", "[@no-such-source].\n---")
+    result = run_cli("check", "--library", limited / "library")
+    assert result.exit_code == 1
+    assert f"features.md:{line}: L002" in result.stdout
