@@ -47,15 +47,21 @@ def build_schedule(inputs: Inputs, libraries: LibraryCache) -> Schedule:
                              template_set.name)
     passages: dict[str, list[Unit]] = {}
     # The report itself, to give each passage the number Word shows beside it there.
-    numbers = paragraph_numbers(compose_report(inputs, libraries).document)
+    draft = compose_report(inputs, libraries)
+    numbers = paragraph_numbers(draft.document)
+    summarised = set(draft.summarised)  # sections the report shortened to their summary
 
     def passages_of(section: Section) -> list[Unit]:
         if section.id not in passages:
-            body = section.body
+            text, line = section.body, section.body_line
+            if section.id in summarised:
+                text, line = section.meta.summary, section.summary_line or 1
+            body = text
             if section.path != loaded.path:  # library sections are templates; case text is not
-                body = renderer.render_section(f"section:{section.id}", section.body, section.path,
-                                               section.body_line, context)
-            passages[section.id] = units_in(body, section.path, section.body_line,
+                name = "summary" if section.id in summarised else "section"
+                body = renderer.render_section(f"{name}:{section.id}", text, section.path, line,
+                                               context)
+            passages[section.id] = units_in(body, section.path, line,
                                             literals=renderer.literals.values)
         return passages[section.id]
 

@@ -74,7 +74,7 @@ def test_a_schedule_over_the_limit_is_warned_about(scenario, tmp_path, monkeypat
     output = tmp_path / "schedule.docx"
     result = schedule(scenario, output)
     assert result.exit_code == 0, result.stderr
-    assert "(estimate; install LibreOffice for an exact count)" in result.stderr
+    assert "(estimate; --pages counts exactly with LibreOffice)" in result.stderr
     assert "allows at most 0" in result.stderr
     assert output.exists()
 
@@ -137,7 +137,7 @@ def test_paragraph_numbers_are_the_ones_the_report_shows(tmp_path):
     rows = [row[0] for table in docx.Document(output).tables for row in cell_texts(table)[1:]]
     cited = [re.match(r".*, paragraph (\d+): “(.*)", row) for row in rows]
     cited = [(int(match.group(1)), match.group(2).split()[:5]) for match in cited if match]
-    assert len(cited) >= 15
+    assert len(cited) >= 5  # the example is shortened to its summaries to fit 20 pages
     for number, words in cited:
         assert re.search(rf"(?<![\d.]){number}\. {re.escape(' '.join(words))}", shown), \
             (number, words)
