@@ -295,3 +295,18 @@ def test_a_section_title_changed_in_the_report(built, cli, workdir):
     # The body is unchanged but for the citation, written back where its mark stood.
     assert ("    - id: journalists\n      body: The Beta Times reported attacks on journalists "
             "in Northshire [@beta-news].\n      title: Journalists and media workers\n") in text
+
+
+def test_batch_force_refuses_an_edited_report_too(built, cli, workdir):
+    case, report = built
+    folder = workdir / "reports"
+    folder.mkdir()
+    shutil.copy(report, folder / "journalist.docx")
+    document = open_docx(folder / "journalist.docx")
+    insert_after(find(document, "The sources describe attacks"), "Typed in Word.")
+    document.save(str(folder / "journalist.docx"))
+    edited = (folder / "journalist.docx").read_bytes()
+    result = cli("batch", case, "-o", folder, "--library", workdir / "library", "--force")
+    assert result.exit_code == 1
+    assert "was edited after it was built (1 region changed)" in result.stdout + result.stderr
+    assert (folder / "journalist.docx").read_bytes() == edited

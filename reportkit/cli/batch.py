@@ -24,7 +24,9 @@ def batch(
         "-o", "--output-dir", help="The folder to write the reports into (created if missing).")],
     library: LibraryOption = None,
     templates: TemplatesOption = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace existing output files.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing output files (not a report edited since it was built).")] = False,
+    discard_edits: Annotated[bool, typer.Option(
+        "--discard-edits", help="With --force, replace reports even if edited since they were built.")] = False,
     anonymise: Annotated[bool, typer.Option(
         "--anonymise", help="Use initials, whatever each case says.")] = False,
     final: Annotated[bool, typer.Option(
@@ -37,6 +39,7 @@ def batch(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from reportkit.absorb import refuse_edited
     from reportkit.build import (LibraryCache, build_report, default_output, load_inputs,
                                  refuse_unfinished)
     from reportkit.errors import ReportkitError
@@ -78,6 +81,8 @@ def batch(
             raise ReportkitError(f"another case in this batch ({written[target]}) writes {target} too",
                                  path=case, hint="give the case files different names")
         check_outputs([Output(target, "-o", (".docx",))], inputs.paths, force)
+        if force and not discard_edits:
+            refuse_edited(target, inputs.loaded, inputs.library)
         report = build_report(inputs, libraries, anonymise=anonymise, output=target)
         if final:
             refuse_unfinished(report, case)
