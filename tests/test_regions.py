@@ -190,3 +190,14 @@ def test_an_unknown_citation_in_an_answer_names_the_answers_line(workdir, cli):
     assert result.exit_code == 1
     assert f"{case}:{line}: unknown citation key '@nobody'" in result.stderr
     assert not (workdir / "out.docx").exists()
+
+
+def test_the_page_estimate_counts_a_regions_words():
+    from reportkit.document import Document, Metadata, Paragraph, Text
+    from reportkit.pages import estimate_pages
+
+    words = (Paragraph((Text("word " * 2000),)),)
+    metadata = Metadata("t", "a")
+    bare = estimate_pages(Document((), metadata))
+    inside = estimate_pages(Document((Region("answer", "q1", "0", "_RkR0001", words),), metadata))
+    assert inside == estimate_pages(Document(words, metadata)) > bare
