@@ -194,10 +194,15 @@ def test_an_unknown_citation_in_an_answer_names_the_answers_line(workdir, cli):
 
 def test_the_page_estimate_counts_a_regions_words():
     from reportkit.document import Document, Metadata, Paragraph, Text
-    from reportkit.pages import estimate_pages
+    from reportkit.load.templates import load_template_set
+    from reportkit.pages import estimate
+
+    template_set = load_template_set("uk", template_search_path())
+
+    def pages(blocks) -> int:
+        return estimate(Document(blocks, Metadata("t", "a")), template_set.reference_docx,
+                        template_set.config.styles).pages
 
     words = (Paragraph((Text("word " * 2000),)),)
-    metadata = Metadata("t", "a")
-    bare = estimate_pages(Document((), metadata))
-    inside = estimate_pages(Document((Region("answer", "q1", "0", "_RkR0001", words),), metadata))
-    assert inside == estimate_pages(Document(words, metadata)) > bare
+    inside = pages((Region("answer", "q1", "0", "_RkR0001", words),))
+    assert inside == pages(words) > pages(())
