@@ -1,13 +1,157 @@
-"""Replace protected names with initials, matching without regard to case or accents."""
+"""Anonymity: the one definition of "a protected name appears", for scrubbing and for refusing.
+
+A text is compared with a name on what a reader sees, not on its code points. Each character is
+folded on its own, so that a match maps back to the characters it came from:
+
+1. NFKC normalisation (fullwidth letters, ligatures, compatibility forms);
+2. format characters (Unicode category Cf: soft hyphen, zero-width space and joiner, bidi marks)
+   are dropped;
+3. either transliteration to ASCII (anyascii: Đ→D, Ł→L, ø→o, ß→ss, ı→i, Cyrillic and Greek by
+   sound) or, in a second pass, look-alike folding from Unicode's confusables data (Cyrillic р→p,
+   Greek Ρ→P) before transliterating the rest;
+4. lower case.
+
+A name part matches where it starts and ends at a boundary: the start or end of the text, any
+character that is not a letter (space, punctuation, `_`, a digit), or a change from a lower-case
+to an upper-case letter (`NameSurname`, `Surname2023`, `Statement_of_Name.pdf`). Markdown text is
+searched once more with emphasis and code marks, backslashes and `_` taken as invisible and
+entities decoded, so that `Hua*maní*` and `Hua&shy;maní` are found too.
+
+What is searched where:
+- in text from the case (every field, the case's own sections, file names): every part of each
+  protected name, alone or joined to another;
+- in all other text (library sections and sources, templates, metadata, the provenance record):
+  the full name and any two of its parts in the name's order (`Rosa Quispe`, `Quispe Mamani`),
+  next to each other or joined. One part alone there is a shared given name or an ordinary word
+  (`Rosa`, `Law`, `Page`) and identifies no one.
+"""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import html
+import json
 import re
 import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from reportkit.errors import Problem
+
+CASE = "case"        # text that came from the case file: every name part is searched
+SHARED = "shared"    # any other text: the full name and any two parts in sequence
+
+_LETTER = re.compile("[a-z]")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_MARKDOWN_INVISIBLE = set("*`~\\_")
+
+
+# ---------------------------------------------------------------- folding
+
+
+@functools.cache
+def _particles() -> frozenset[str]:
+    path = Path(__file__).parent / "data" / "name-particles.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@functools.cache
+def _look_alikes() -> dict[str, str]:
+    """Each non-ASCII character that Unicode's confusables data says looks like one ASCII letter."""
+    import confusable_homoglyphs.confusables as data
+
+    table = json.loads(Path(data.__file__).with_name("confusables.json").read_text(encoding="utf-8"))
+    letters = {}
+    for char, glyphs in table.items():
+        if len(char) == 1 and not char.isascii():
+            for glyph in glyphs:
+                if len(glyph["c"]) == 1 and glyph["c"].isascii() and glyph["c"].isalpha():
+                    letters[char] = glyph["c"]
+                    break
+    return letters
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_char(char: str, look_alike: bool) -> str:
+    """One character as ASCII, case kept (for the case-change boundary)."""
+    from anyascii import anyascii
+
+    if char.isascii():
+        return char
+    pieces = []
+    for item in unicodedata.normalize("NFKC", char):
+        if unicodedata.category(item) == "Cf":
+            continue
+        if look_alike and item in _look_alikes():
+            pieces.append(_look_alikes()[item])
+        else:
+            pieces.append(anyascii(item))
+    return "".join(pieces)
+
+
+@dataclass(frozen=True)
+class _View:
+    """A text folded for matching, with each folded character's span in the original."""
+
+    text: str                 # ASCII, lower case
+    starts: Sequence[int]     # original start of each folded character
+    ends: Sequence[int]       # original end of each folded character
+    breaks: frozenset[int]    # folded positions with a lower→upper change just before
+
+    def boundary(self, position: int) -> bool:
+        if position <= 0 or position >= len(self.text):
+            return True
+        return (not self.text[position - 1].isalpha() or not self.text[position].isalpha()
+                or position in self.breaks)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.starts[start], self.ends[end - 1]
+
+
+def _view(text: str, look_alike: bool, markdown: bool) -> _View:
+    if text.isascii() and not markdown:  # most text: one character for one
+        return _View(text.lower(), range(len(text)), range(1, len(text) + 1), _breaks(text))
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    index = 0
+    while index < len(text):
+        char, end = text[index], index + 1
+        if markdown and char in _MARKDOWN_INVISIBLE:
+            index = end
+            continue
+        if markdown and char == "&":
+            entity = _ENTITY.match(text, index)
+            if entity:
+                char, end = html.unescape(entity.group()), entity.end()
+        folded = "".join(_fold_char(item, look_alike) for item in char)
+        chars.append(folded)
+        starts.extend([index] * len(folded))
+        ends.extend([end] * len(folded))
+        index = end
+    cased = "".join(chars)
+    return _View(cased.lower(), starts, ends, _breaks(cased))
+
+
+_CASE_CHANGE = re.compile("(?<=[a-z])(?=[A-Z])")
+
+
+def _breaks(cased: str) -> frozenset[int]:
+    return frozenset(match.start() for match in _CASE_CHANGE.finditer(cased))
+
+
+def _views(text: str, markdown: bool) -> Iterator[_View]:
+    for look_alike in ((False,) if text.isascii() else (False, True)):
+        yield _view(text, look_alike, False)
+        if markdown:
+            yield _view(text, look_alike, True)
 
 
 def fold(text: str) -> str:
-    """Lower-case and strip accents, one character for one, so positions still match."""
+    """Lower-case and strip accents, one character for one (for wording checks, not names)."""
     folded = []
     for char in text:
         base = unicodedata.normalize("NFD", char)[0].lower()
@@ -15,50 +159,307 @@ def fold(text: str) -> str:
     return "".join(folded)
 
 
+# ---------------------------------------------------------------- names
+
+
 def initials(name: str) -> str:
     return "".join(f"{part[0].upper()}." for part in re.findall(r"\w+", name) if part)
 
 
-# Particles that are part of many names but identify no one on their own.
-PARTICLES = {"de", "del", "della", "la", "las", "los", "le", "y", "e", "da", "das", "do", "dos",
-             "van", "von", "der", "den", "al", "el", "bin", "ben", "ibn", "mac", "st"}
+def name_parts(name: str, look_alike: bool = False) -> list[str]:
+    """The searchable parts of a name, folded, in order: particles inside a name (`de la`) and
+    one-letter parts left out."""
+    words = re.findall("[a-z]+", _view(name, look_alike, False).text)
+    last = len(words) - 1
+    return [word for index, word in enumerate(words)
+            if len(word) >= 2 and (index in (0, last) or word not in _particles())]
 
 
-def name_parts(name: str) -> list[str]:
-    return [part for part in re.findall(r"\w+", fold(name))
-            if len(part) >= 2 and part not in PARTICLES]
+def _separator(first: str, second: str) -> str:
+    """What may stand between two parts of a name in a text: punctuation, spaces, digits, `_`,
+    particles; nothing at all when both parts are long enough not to make an ordinary word."""
+    particles = "|".join(sorted(_particles(), key=len, reverse=True))
+    gap = rf"[^a-z]{{1,4}}(?:(?:{particles})[^a-z]{{1,4}})*"
+    return f"(?:{gap})?" if min(len(first), len(second)) >= 4 else gap
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int        # in the original text
+    end: int
+    name: int         # index of the protected name
+
+
+class ProtectedName:
+    def __init__(self, name: str):
+        self.name = name
+        self.initials = initials(name)
+        # As it sounds and as it looks: the two differ for a name in Cyrillic or Greek letters.
+        spellings = list(dict.fromkeys(tuple(name_parts(name, look_alike)) for look_alike in (False, True)))
+        self.parts = list(dict.fromkeys(part for parts in spellings for part in parts))
+        self.singles = [re.compile(f"(?=({re.escape(part)}))") for part in self.parts]
+        pairs = {(parts[i], parts[j]) for parts in spellings for i in range(len(parts))
+                 for j in range(i + 1, len(parts)) if parts[i] != parts[j]}
+        self.sequences = [re.compile(f"(?=({re.escape(a)}{_separator(a, b)}{re.escape(b)}))")
+                          for a, b in sorted(pairs)]
+        if all(len(parts) == 1 for parts in spellings):  # a one-word name is its full name
+            self.sequences = list(self.singles)
 
 
 class Anonymiser:
-    """Scrubs every part of each protected name from a text, leaving the person's initials."""
+    """Finds and scrubs protected names (the applicant's first), leaving the person's initials."""
 
-    def __init__(self, names: list[str]):
-        self.replacements: list[tuple[re.Pattern, str]] = []
-        for name in sorted(names, key=len, reverse=True):
-            parts = name_parts(name)
-            if not parts:
-                continue
-            whole = r"\W+".join(re.escape(word) for word in re.findall(r"\w+", fold(name)))
-            # The whole name first, then each part on its own.
-            alternatives = [whole] + sorted({re.escape(part) for part in parts}, key=len, reverse=True)
-            pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
-            self.replacements.append((pattern, initials(name)))
+    def __init__(self, names: list[str], allowed: Iterable[str] = ()):
+        self.names = [ProtectedName(name) for name in names if name_parts(name)]
+        # Library text the case confirms is about someone else (`anonymity_allow`).
+        self.allowed = [text for text in allowed if text.strip()]
 
-    def scrub(self, text: str) -> str:
-        for pattern, replacement in self.replacements:
-            folded = fold(text)
-            pieces, last = [], 0
-            for match in pattern.finditer(folded):
-                pieces.append(text[last:match.start()])
-                pieces.append(replacement)
-                last = match.end()
-            if pieces:
-                pieces.append(text[last:])
-                text = "".join(pieces)
-        return text
+    def find(self, text: str, scope: str = CASE, markdown: bool = False,
+             allowed: list[str] | None = None) -> list[Match]:
+        """Each stretch of `text` where a protected name appears, merged, in text order. In
+        shared text, `allowed` (default: every confirmed text) is not a match."""
+        found: list[Match] = []
+        for view in _views(text, markdown):
+            allowed_spans = self._allowed_spans(view, allowed) if scope == SHARED else []
+            for index, name in enumerate(self.names):
+                patterns = name.sequences + (name.singles if scope == CASE else [])
+                for pattern in patterns:
+                    for hit in pattern.finditer(view.text):
+                        start, end = hit.start(1), hit.end(1)
+                        if not (view.boundary(start) and view.boundary(end)):
+                            continue
+                        if any(low <= start and end <= high for low, high in allowed_spans):
+                            continue
+                        found.append(Match(*view.span(start, end), index))
+        return _merge(found)
 
-    def leaks(self, text: str) -> list[str]:
-        """Name parts still present in `text` (for checking finished output)."""
-        folded = fold(text)
-        return sorted({match.group() for pattern, _ in self.replacements
-                       for match in pattern.finditer(folded)})
+    def _allowed_spans(self, view: _View, allowed: list[str] | None) -> list[tuple[int, int]]:
+        spans = []
+        for text in self.allowed if allowed is None else allowed:
+            folded = _view(text, False, False).text.strip()
+            for hit in re.finditer(re.escape(folded), view.text):
+                spans.append((hit.start(), hit.end()))
+        return spans
+
+    def scrub(self, text: str, markdown: bool = False, dotted: bool = True) -> str:
+        """Case text with every protected name replaced by the person's initials."""
+        pieces, last = [], 0
+        for match in self.find(text, CASE, markdown):
+            replacement = self.names[match.name].initials
+            pieces += [text[last:match.start], replacement if dotted else replacement.replace(".", "")]
+            last = match.end
+        return "".join(pieces) + text[last:]
+
+    def leaks(self, text: str, scope: str = CASE, markdown: bool = False) -> list[Match]:
+        return self.find(text, scope, markdown)
+
+
+def _merge(matches: list[Match]) -> list[Match]:
+    merged: list[Match] = []
+    for match in sorted(matches, key=lambda item: (item.start, -item.end)):
+        if merged and match.start < merged[-1].end:
+            last = merged[-1]
+            merged[-1] = Match(last.start, max(last.end, match.end), last.name)
+        else:
+            merged.append(match)
+    return merged
+
+
+def mask(text: str, matches: list[Match]) -> str:
+    """`text` with each matched letter shown as •, so a message can say what matched."""
+    chars = list(text)
+    for match in matches:
+        for position in range(match.start, match.end):
+            if chars[position].isalnum():
+                chars[position] = "•"
+    return "".join(chars)
+
+
+def fingerprint(text: str) -> str:
+    """A short hash of confirmed text, for the provenance record (which must not hold the name)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------- where a name was found
+
+
+@dataclass(frozen=True)
+class Leak:
+    """A protected name found where it must not be: masked, with where it came from."""
+
+    where: str                 # "library section 'police'", "source 'ombudsman-2023'", ...
+    excerpt: str               # the line, with the name masked
+    path: Path | str | None = None
+    line: int | None = None
+
+    def problem(self) -> Problem:
+        return Problem(f"{self.where} names the applicant or a protected person: \"{self.excerpt}\"",
+                       self.path, self.line,
+                       "library text is shared between cases: describe the profile and keep facts "
+                       "about this person in the case file; if the text is about someone else who "
+                       "shares the name, confirm it in the case under anonymity_allow")
+
+
+def _excerpt(line: str, found: list[Match], width: int = 100) -> str:
+    if len(line) <= width:
+        return line.strip()
+    start = max(0, found[0].start - width // 2)
+    return ("..." if start else "") + line[start:start + width].strip() + "..."
+
+
+def scrub_data(value, anonymiser: Anonymiser):
+    """Case data (strings inside dicts and lists) with every protected name scrubbed. Searched
+    as Markdown too: answers are Markdown, and in plain text it finds only more."""
+    if isinstance(value, str):
+        return anonymiser.scrub(value, markdown=True)
+    if isinstance(value, dict):
+        return {key: scrub_data(item, anonymiser) for key, item in value.items()}
+    if isinstance(value, list):
+        return [scrub_data(item, anonymiser) for item in value]
+    return value
+
+
+def _strings(value) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def _allowed_for(loaded, source_id: str) -> list[str]:
+    return [entry.text for entry in loaded.case.anonymity_allow if entry.id == source_id]
+
+
+def library_leaks(anonymiser: Anonymiser, loaded, library, sections) -> list[Leak]:
+    """Library text this report uses that names a protected person: the selected library sections,
+    the chronology entries for the applicant's profiles, and the sources those cite."""
+    from reportkit.parse import parse_markdown
+    from reportkit.parse.markdown import citations_in
+    from reportkit.select import serves
+
+    found: list[Leak] = []
+    cited: dict[str, None] = {}
+
+    def scan(text: str, where: str, path, line: int, allowed: list[str], markdown: bool = True):
+        for number, piece in enumerate(text.splitlines() or [text], line):
+            matches = anonymiser.find(piece, SHARED, markdown, allowed)
+            if matches:
+                found.append(Leak(where, _excerpt(mask(piece, matches), matches), path, number))
+
+    def cites(markdown: str, path, line: int) -> None:
+        for citation in citations_in(parse_markdown(markdown, str(path), line - 1)):
+            cited.update((item.key, None) for item in citation.items)
+
+    for section in sections:
+        if section.path == loaded.path:
+            continue  # the case's own sections are case text, scrubbed
+        allowed = _allowed_for(loaded, section.id)
+        scan(section.meta.title, f"library section '{section.id}' (title)", section.path, 1, allowed)
+        scan(section.body, f"library section '{section.id}'", section.path, section.body_line, allowed)
+        cites(section.body, section.path, section.body_line)
+        if section.meta.summary:  # printed instead of the body when a report must be shorter
+            line = section.summary_line or 1
+            scan(section.meta.summary, f"library section '{section.id}' (summary)", section.path,
+                 line, allowed)
+            cites(section.meta.summary, section.path, line)
+    profiles = set(loaded.case.applicant.profiles)
+    for item in library.chronology:
+        if serves(item.entry.profiles, profiles):
+            scan(item.entry.text, "library chronology entry", item.path, item.line,
+                 _allowed_for(loaded, "chronology"))
+            cites(item.entry.text, item.path, item.line)
+    for key in cited:
+        source = library.sources.get(key)
+        if source is None:
+            continue
+        allowed = _allowed_for(loaded, key)
+        for text in _strings(source.model_dump(mode="json", by_alias=True)):
+            scan(text, f"source '{key}'", library.sources_path, library.source_lines.get(key, 1),
+                 allowed, markdown=False)
+    return found
+
+
+def allow_problems(loaded, library) -> list[Problem]:
+    """Each `anonymity_allow` entry must name library text that exists: never ignored."""
+    problems = []
+    for index, entry in enumerate(loaded.case.anonymity_allow):
+        line = loaded.line_of("anonymity_allow", index)
+        if entry.id in library.sections:
+            section = library.sections[entry.id]
+            texts = [section.meta.title, section.body, section.meta.summary or ""]
+        elif entry.id in library.sources:
+            texts = list(_strings(library.sources[entry.id].model_dump(mode="json", by_alias=True)))
+        elif entry.id == "chronology":
+            texts = [item.entry.text for item in library.chronology]
+        else:
+            problems.append(Problem(f"anonymity_allow names '{entry.id}', which is neither a section "
+                                    f"nor a source of the library", loaded.path, line,
+                                    "give the id of the library section or source that holds the text"))
+            continue
+        wanted = _view(entry.text, False, True).text
+        if not any(wanted.strip() and wanted in _view(text, False, True).text for text in texts):
+            problems.append(Problem(f"anonymity_allow: '{entry.id}' does not contain the text given",
+                                    loaded.path, line, "copy the text exactly as the library writes it"))
+    return problems
+
+
+def document_leaks(anonymiser: Anonymiser, document, record: str, case_texts: list[str]) -> list[Leak]:
+    """The finished report, as a reader sees it: every paragraph, heading, table, footnote, link
+    address, the document properties and the provenance record. What came from the case (the
+    answers and the case's own sections, as regions of the report, and `case_texts`) is also
+    searched for any single name part."""
+    from reportkit.document import Footnote, Heading, Link, Paragraph, Region, SourcesList, Table
+    from reportkit.walk import plain_text, query
+
+    found: list[Leak] = []
+    seen: set[str] = set()
+
+    def scan(text: str, where: str, scope: str = SHARED, origin=None, markdown: bool = False):
+        for piece in text.splitlines() or [text]:
+            matches = anonymiser.find(piece, scope, markdown)
+            excerpt = _excerpt(mask(piece, matches), matches) if matches else ""
+            if matches and (where, excerpt) not in seen:
+                seen.add((where, excerpt))
+                found.append(Leak(where, excerpt, origin.path if origin else None,
+                                  origin.line if origin else None))
+
+    for block in query(document, (Heading, Paragraph, Table, SourcesList)):
+        scan(plain_text(block), "the report text", origin=getattr(block, "origin", None))
+    for note in query(document, Footnote):
+        scan(plain_text(note.content), f"footnote {note.number}")
+    for link in query(document, Link):
+        scan(link.url, "a link address")
+    metadata = document.metadata
+    for label, value in [("title", metadata.title), ("author", metadata.author),
+                         ("subject", metadata.subject), ("keywords", metadata.keywords),
+                         *metadata.properties]:
+        scan(value, f"the document property {label}")
+    scan(record, "the provenance record")
+    for region in query(document, Region):
+        if region.kind != "library_section":
+            scan(plain_text(region.blocks, "\n"), f"the case's text in the report ({region.kind} {region.id})", CASE)
+    for text in case_texts:
+        scan(text, "case text in the report", CASE)
+    return found
+
+
+def refuse_named(anonymiser: Anonymiser, inputs, sections, document, markdown: str, record: str,
+                 case_texts: list[str]) -> None:
+    """The last step of an anonymised build: raise if the report, its Markdown or its record
+    would still name a protected person. Nothing has been written yet."""
+    from reportkit.errors import ReportkitError
+
+    leaks = library_leaks(anonymiser, inputs.loaded, inputs.library, sections)
+    if not leaks:
+        leaks = document_leaks(anonymiser, document, record, case_texts)
+        leaks += [Leak("the report's Markdown", _excerpt(mask(line, found), found))
+                  for line in markdown.splitlines()
+                  if (found := anonymiser.find(line, SHARED, markdown=True))]
+    if leaks:
+        problems = [leak.problem() for leak in leaks]
+        raise ReportkitError.from_problems(problems[:1] + [
+            Problem(problem.message, problem.path, problem.line) for problem in problems[1:]])

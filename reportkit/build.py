@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportkit import __version__
-from reportkit.anonymise import Anonymiser
+from reportkit.anonymise import Anonymiser, refuse_named
 from reportkit.cite import resolve_citations
 from reportkit.context import anonymiser_for, report_context
 from reportkit.crossref import (case_problems, library_problems, part_problems,
@@ -20,7 +18,7 @@ from reportkit.load.library import Library, Section, load_library
 from reportkit.load.templates import TemplateSetDir, load_template_set
 from reportkit.parse import parse_markdown
 from reportkit.provenance import library_revision, provenance_record, record_xml
-from reportkit.render import Renderer, region
+from reportkit.render import Renderer, region, restore_literals
 from reportkit.select import select_sections
 from reportkit.walk import query
 
@@ -177,8 +175,12 @@ def _compose(inputs: Inputs, libraries: LibraryCache, anonymise: bool,
     rendered = []
     for section in sections:
         from_library = section.path != loaded.path  # case-file overrides are not Jinja templates
+        meta, text = section.meta.model_dump(), section.body
+        if anonymiser is not None and not from_library:  # a case's own section is case text
+            meta["title"] = anonymiser.scrub(meta["title"])
+            text = anonymiser.scrub(text, markdown=True)
         if not from_library:
-            body = renderer.case_markdown(section.body, section.path)
+            body = renderer.case_markdown(text, section.path)
         elif section.id in summarised:
             body = renderer.render_section(f"summary:{section.id}", section.meta.summary,
                                            section.path, section.summary_line or 1, partial_context)
@@ -188,8 +190,7 @@ def _compose(inputs: Inputs, libraries: LibraryCache, anonymise: bool,
         kind = "library_section" if from_library else "case_section"
         identifier = anonymiser.scrub(section.id) if anonymiser else section.id
         source = None if from_library else section.body  # a case's own text: hashed as written
-        rendered.append({**section.meta.model_dump(),
-                         "body": region(kind, identifier, body, source)})
+        rendered.append({**meta, "body": region(kind, identifier, body, source)})
     context = report_context(loaded, library, libraries.revision(library.country), rendered,
                              anonymiser, template_set.name)
     for index, question in enumerate(context["instructions"]["questions"], 1):
@@ -222,7 +223,9 @@ def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fals
     data = write_docx(draft.document, template_set.reference_docx, template_set.config.styles,
                       record_xml(record))
     if anonymiser is not None:
-        refuse_leaks(data, anonymiser)
+        refuse_named(anonymiser, inputs, draft.sections, draft.document,
+                     restore_literals(draft.markdown, draft.literals), record_xml(record).decode(),
+                     draft.literals)
     return Report(data, draft.document, draft.markdown, draft.cited,
                   [section.id for section in draft.sections], placeholders_in(draft.document),
                   draft.literals, draft.summarised)
@@ -264,24 +267,15 @@ def _metadata(loaded: LoadedCase, library: Library, language: str,
     )
 
 
-def default_output(case_path: Path, loaded: LoadedCase, anonymise: bool = False) -> Path:
-    """The case file's name with .docx; for an anonymised report, without any protected name."""
+def default_output(case_path: Path, loaded: LoadedCase, anonymise: bool = False,
+                   suffix: str = "") -> Path:
+    """The case file's name (+ `suffix`) with .docx; for an anonymised report, without any
+    protected name (initials instead)."""
     stem = case_path.stem
     anonymiser = anonymiser_for(loaded, force=anonymise)
-    if anonymiser is not None and anonymiser.leaks(stem):
-        stem = anonymiser.scrub(stem).rstrip(".")
-    return case_path.with_name(f"{stem}.docx")
-
-
-def refuse_leaks(data: bytes, anonymiser: Anonymiser) -> None:
-    """A last check that no part of the zip still holds a protected name."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name in archive.namelist():
-            leaks = anonymiser.leaks(archive.read(name).decode("utf-8", errors="ignore"))
-            if leaks:
-                raise ReportkitError(
-                    f"the anonymised report would still contain a protected name in {name}",
-                    hint="a template or section prints a name that is not scrubbed; nothing was written")
+    if anonymiser is not None:
+        stem = anonymiser.scrub(stem, dotted=False)
+    return case_path.with_name(f"{stem}{suffix}.docx")
 
 
 def placeholders_in(document: Document) -> list[Placeholder]:

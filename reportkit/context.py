@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from reportkit.anonymise import Anonymiser, initials
+from reportkit.anonymise import Anonymiser, initials, scrub_data
 from reportkit.load.case import LoadedCase
 from reportkit.load.library import Library
 from reportkit.render import Markdown
@@ -21,17 +21,8 @@ def anonymiser_for(loaded: LoadedCase, force: bool = False) -> Anonymiser | None
     case = loaded.case
     if not (case.anonymise or force):
         return None
-    return Anonymiser([case.applicant.name, *case.protected_names])
-
-
-def _scrub(value: Any, anonymiser: Anonymiser) -> Any:
-    if isinstance(value, str):
-        return anonymiser.scrub(value)
-    if isinstance(value, dict):
-        return {key: _scrub(item, anonymiser) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_scrub(item, anonymiser) for item in value]
-    return value
+    return Anonymiser([case.applicant.name, *case.protected_names],
+                      [entry.text for entry in case.anonymity_allow])
 
 
 def case_context(loaded: LoadedCase, anonymiser: Anonymiser | None) -> dict[str, Any]:
@@ -42,7 +33,7 @@ def case_context(loaded: LoadedCase, anonymiser: Anonymiser | None) -> dict[str,
     applicant["pronoun"] = PRONOUNS[pronoun]
     if anonymiser is not None:
         protected_initials = initials(applicant["name"])
-        case = _scrub(case, anonymiser)
+        case = scrub_data(case, anonymiser)
         case["applicant"]["name"] = protected_initials
         case["protected_names"] = []
     case["applicant"]["initials"] = initials(loaded.case.applicant.name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
+from reportkit.anonymise import allow_problems
 from reportkit.errors import Problem
 from reportkit.load.case import ANSWER_SUFFIXES, LoadedCase, case_file_path
 from reportkit.load.files import read_text
@@ -95,6 +96,7 @@ def case_problems(loaded: LoadedCase, library: Library) -> list[Problem]:
             problems.extend(citation_problems(
                 library, question.answer, str(loaded.path),
                 loaded.text_line("instructions", "questions", index, "answer")))
+    problems.extend(allow_problems(loaded, library))  # anonymity_allow names real library text
     return problems
 
 

@@ -114,6 +114,15 @@ class SectionOverrides(Strict):
     extra: list[ExtraSection] = []
 
 
+class AnonymityAllow(Strict):
+    """Library text that names someone who shares names with a protected person (a journalist,
+    an official), confirmed by the expert so that an anonymised build may keep it."""
+
+    id: Annotated[str, Field(min_length=1, description="the library section or source (or "
+                                                       "`chronology`) that holds the text")]
+    text: Text = Field(min_length=1, description="the library text, as the library writes it")
+
+
 class Case(Strict):
     reference: Text = Field(min_length=1, max_length=255)  # also the document's subject
     jurisdiction: Identifier
@@ -122,6 +131,7 @@ class Case(Strict):
     information_cutoff: dt.date | None = None
     anonymise: bool = False
     protected_names: list[Text] = []
+    anonymity_allow: list[AnonymityAllow] = []
     permission_to_exceed_page_limit: bool = False
     signed_within_united_states: bool = True
     instructions: Instructions

@@ -165,6 +165,9 @@ class Record:
     notes: tuple[NoteWritten, ...] = ()
     template: tuple[str, ...] = ()  # hashes of the paragraphs written outside every region
     case_path: str = ""  # the case file, relative to the report's folder ("" when anonymised)
+    # Library text the case confirmed as naming someone else (`anonymity_allow`): the section or
+    # source of each confirmation. Not the text, nor a hash of it: a hash of a name can be guessed.
+    anonymity_allowed: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         return {
@@ -179,6 +182,7 @@ class Record:
             "regions": [{"marker": region.marker, "kind": region.kind, "id": region.id,
                          "digest": region.digest, "written": region.written}
                         for region in self.regions],
+            "anonymity_allowed": list(self.anonymity_allowed),
         }
 
 
@@ -226,6 +230,8 @@ def provenance_record(loaded: LoadedCase, library: Library, revision: str,
         notes=notes,
         template=template,
         case_path=case_path,
+        anonymity_allowed=tuple(safe(entry.id) for entry in loaded.case.anonymity_allow)
+        if anonymiser else (),
     )
 
 
@@ -259,6 +265,10 @@ def record_xml(record: Record) -> bytes:
         for note in record.notes:
             child(notes, "note", marker=note.marker, citation=note.citation, written=note.written)
         child(root, "template").text = " ".join(record.template)
+    if record.anonymity_allowed:
+        allowed = child(root, "anonymityAllowed")
+        for source_id in record.anonymity_allowed:
+            child(allowed, "confirmed", id=source_id)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -307,6 +317,8 @@ def record_from_xml(blob: bytes, path: Path) -> Record:
                     for node in root.iter(f"{{{NAMESPACE}}}note")),
         template=tuple((root.findtext(f"{{{NAMESPACE}}}template") or "").split()),
         case_path=case.get("path", ""),
+        anonymity_allowed=tuple(attribute(node, "id")
+                                for node in root.iter(f"{{{NAMESPACE}}}confirmed")),
     )
 
 

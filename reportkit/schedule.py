@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reportkit.build import Inputs, LibraryCache, compose_report, refuse_leaks
+from reportkit.anonymise import refuse_named
+from reportkit.build import Inputs, LibraryCache, compose_report
 from reportkit.cite import creator, format_date
 from reportkit.context import anonymiser_for, report_context
 from reportkit.document import Block, Document, Heading, Inline, Link, Metadata, Paragraph, Table, Text
@@ -47,7 +48,7 @@ def build_schedule(inputs: Inputs, libraries: LibraryCache) -> Schedule:
                              template_set.name)
     passages: dict[str, list[Unit]] = {}
     # The report itself, to give each passage the number Word shows beside it there.
-    draft = compose_report(inputs, libraries)
+    draft = compose_report(inputs, libraries, anonymiser is not None)
     numbers = paragraph_numbers(draft.document)
     summarised = set(draft.summarised)  # sections the report shortened to their summary
 
@@ -56,6 +57,8 @@ def build_schedule(inputs: Inputs, libraries: LibraryCache) -> Schedule:
             text, line = section.body, section.body_line
             if section.id in summarised:
                 text, line = section.meta.summary, section.summary_line or 1
+            if section.path == loaded.path and anonymiser is not None:  # case text
+                text = anonymiser.scrub(text, markdown=True)
             body = text
             if section.path != loaded.path:  # library sections are templates; case text is not
                 name = "summary" if section.id in summarised else "section"
@@ -96,9 +99,12 @@ def build_schedule(inputs: Inputs, libraries: LibraryCache) -> Schedule:
         author=loaded.expert.name, subject=scrub(case.reference), language=config.language,
         created=case.report_date.isoformat(),
         properties=(("CaseReference", scrub(case.reference)),)))
-    data = write_docx(document, template_set.reference_docx, config.styles)
     if anonymiser is not None:
-        refuse_leaks(data, anonymiser)
+        used = {section.id: section for question in case.instructions.questions
+                for section in ([by_id.get(id, library.sections[id]) for id in question.sections]
+                                if question.sections is not None else selected)}
+        refuse_named(anonymiser, inputs, list(used.values()), document, "", "", [])
+    data = write_docx(document, template_set.reference_docx, config.styles)
     return Schedule(data, document, rows_written)
 
 

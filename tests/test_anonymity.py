@@ -109,5 +109,6 @@ def test_a_section_that_prints_a_protected_name_stops_the_build(case_dir: Path, 
     output = case_dir / "report.docx"
     result = run_cli("build", case_dir / CASE.name, "-o", output, "--library", library)
     assert result.exit_code == 1
-    assert "protected name" in result.stderr
+    assert "library section 'journalists' names the applicant or a protected person" in result.stderr
+    assert "The case of •••• ••••• was widely reported." in result.stderr
     assert not output.exists()

@@ -14,7 +14,8 @@ from reportkit.cli.app import LibraryOption, TemplatesOption, app, fail, library
 def schedule(
     case: Annotated[Path, typer.Argument(help="The case file (YAML).")],
     output: Annotated[Optional[Path], typer.Option(
-        "-o", "--output", help="The .docx to write (default: CASE-schedule.docx).")] = None,
+        "-o", "--output", help="The .docx to write (default: CASE-schedule.docx; for an "
+        "anonymised case, with initials for any protected name in CASE).")] = None,
     library: LibraryOption = None,
     templates: TemplatesOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing output file.")] = False,
@@ -22,17 +23,17 @@ def schedule(
         "--pages", help="Count the pages exactly with LibreOffice (default: an estimate).")] = False,
 ) -> None:
     """Write the schedule of country information relied on, per question (UK PD 2024 §10.6)."""
-    from reportkit.build import LibraryCache, load_inputs
+    from reportkit.build import LibraryCache, default_output, load_inputs
     from reportkit.errors import ReportkitError
     from reportkit.output import Output, check_outputs, write_atomically
     from reportkit.pages import estimate, lay_out
     from reportkit.paths import template_search_path
     from reportkit.schedule import PAGE_LIMIT, build_schedule
 
-    target = output or case.with_name(f"{case.stem}-schedule.docx")
     try:
         libraries = LibraryCache(library_root(library))
         inputs = load_inputs(case, libraries, template_search_path(templates))
+        target = output or default_output(case, inputs.loaded, suffix="-schedule")
         check_outputs([Output(target, "-o" if output else "the schedule", (".docx",))],
                       inputs.paths, force)
         built = build_schedule(inputs, libraries)

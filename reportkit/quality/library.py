@@ -124,30 +124,31 @@ def advocacy_wording(context: CheckContext) -> Iterator[Hit]:
 
 
 def identifying_data(context: CheckContext) -> Iterator[Hit]:
-    """The applicant's names, date of birth or reference in library files (shared across cases)."""
-    case = context.case.case
-    patterns = _identifying_patterns(case)
-    files = [section.path for section in context.library.sections.values()]
+    """Library text of this applicant's report that `build --anonymise` would refuse (the same
+    search), and the applicant's date of birth or case reference in it."""
+    from reportkit.anonymise import library_leaks
+    from reportkit.context import anonymiser_for
+
+    loaded = context.case
+    for leak in library_leaks(anonymiser_for(loaded, force=True), loaded, context.library,
+                              context.selected):
+        problem = leak.problem()
+        yield Hit(problem.message, problem.path, problem.line, problem.hint)
+    patterns = _identifying_patterns(loaded.case)
+    files = [section.path for section in context.selected if section.path != loaded.path]
     files += list(dict.fromkeys(item.path for item in context.library.chronology))
-    for path in files:
+    for path in dict.fromkeys(files):
         for number, text in enumerate(_lines(path), 1):
             folded = fold(text)
             for label, pattern in patterns:
-                match = pattern.search(folded)
-                if match:
-                    yield Hit(f"library text contains the applicant's {label} ('{text[match.start():match.end()]}')",
-                              path, number, "library text is shared between cases: describe the "
-                              "profile, and keep facts about this person in the case file")
+                if pattern.search(folded):
+                    yield Hit(f"library text contains the applicant's {label}", path, number,
+                              "library text is shared between cases: describe the profile, and "
+                              "keep facts about this person in the case file")
 
 
 def _identifying_patterns(case) -> list[tuple[str, re.Pattern]]:
-    from reportkit.anonymise import name_parts
-
     patterns = []
-    for name in [case.applicant.name, *case.protected_names]:
-        for part in name_parts(name):
-            patterns.append(("name" if name == case.applicant.name else "protected name",
-                             re.compile(rf"(?<!\w){re.escape(part)}(?!\w)")))
     birth = case.applicant.date_of_birth
     if birth is not None:
         month = birth.strftime("%B").lower()
