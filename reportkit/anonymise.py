@@ -143,7 +143,11 @@ def _breaks(cased: str) -> frozenset[int]:
     return frozenset(match.start() for match in _CASE_CHANGE.finditer(cased))
 
 
+_MARKUP = re.compile(r"[*`~\\_&]")
+
+
 def _views(text: str, markdown: bool) -> Iterator[_View]:
+    markdown = markdown and _MARKUP.search(text) is not None  # else the same as the plain view
     for look_alike in ((False,) if text.isascii() else (False, True)):
         yield _view(text, look_alike, False)
         if markdown:
@@ -175,12 +179,13 @@ def name_parts(name: str, look_alike: bool = False) -> list[str]:
             if len(word) >= 2 and (index in (0, last) or word not in _particles())]
 
 
-def _separator(first: str, second: str) -> str:
+def _separator(first: str, second: str, joined: bool) -> str:
     """What may stand between two parts of a name in a text: punctuation, spaces, digits, `_`,
-    particles; nothing at all when both parts are long enough not to make an ordinary word."""
+    particles; or nothing (`joined`; in shared text only when both parts are long enough not to
+    make an ordinary word together, as `an` + `na` would)."""
     particles = "|".join(sorted(_particles(), key=len, reverse=True))
     gap = rf"[^a-z]{{1,4}}(?:(?:{particles})[^a-z]{{1,4}})*"
-    return f"(?:{gap})?" if min(len(first), len(second)) >= 4 else gap
+    return f"(?:{gap})?" if joined or min(len(first), len(second)) >= 4 else gap
 
 
 @dataclass(frozen=True)
@@ -188,6 +193,11 @@ class Match:
     start: int        # in the original text
     end: int
     name: int         # index of the protected name
+
+
+def _sequence(first: str, second: str, joined: bool = False) -> re.Pattern:
+    separator = _separator(first, second, joined)
+    return re.compile(f"(?=({re.escape(first)}{separator}{re.escape(second)}))")
 
 
 class ProtectedName:
@@ -200,8 +210,10 @@ class ProtectedName:
         self.singles = [re.compile(f"(?=({re.escape(part)}))") for part in self.parts]
         pairs = {(parts[i], parts[j]) for parts in spellings for i in range(len(parts))
                  for j in range(i + 1, len(parts)) if parts[i] != parts[j]}
-        self.sequences = [re.compile(f"(?=({re.escape(a)}{_separator(a, b)}{re.escape(b)}))")
-                          for a, b in sorted(pairs)]
+        self.sequences = [_sequence(a, b) for a, b in sorted(pairs)]
+        # In case text, also the other way round ("QuispeRosa", "Mamani, Rosa").
+        self.case_sequences = [_sequence(a, b, True) for a, b in sorted(pairs)]
+        self.case_sequences += [_sequence(b, a, True) for a, b in sorted(pairs)]
         if all(len(parts) == 1 for parts in spellings):  # a one-word name is its full name
             self.sequences = list(self.singles)
 
@@ -222,7 +234,7 @@ class Anonymiser:
         for view in _views(text, markdown):
             allowed_spans = self._allowed_spans(view, allowed) if scope == SHARED else []
             for index, name in enumerate(self.names):
-                patterns = name.sequences + (name.singles if scope == CASE else [])
+                patterns = name.case_sequences + name.singles if scope == CASE else name.sequences
                 for pattern in patterns:
                     for hit in pattern.finditer(view.text):
                         start, end = hit.start(1), hit.end(1)
