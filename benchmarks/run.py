@@ -236,6 +236,10 @@ def startup(runs: int) -> Sample:
 # ---------------------------------------------------------------- the table
 
 
+def progress(step: str) -> None:
+    print(f"[{dt.datetime.now():%H:%M:%S}] {step}", file=sys.stderr, flush=True)
+
+
 def verdict(ok: bool, must: bool = True) -> str:
     return "met" if ok else ("**missed**" if must else "missed (target); must: met")
 
@@ -246,17 +250,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="fewer runs, for a first look")
     options = parser.parse_args(argv)
     runs = 3 if options.quick else options.runs
-    small = 3 if options.quick else 5
+    small = 1 if options.quick else 5
     pandoc = pandoc3()
     header = machine(pandoc)
     with tempfile.TemporaryDirectory(prefix="reportkit-bench-") as scratch:
         folder = Path(scratch)
+        progress("builds against pandoc")
         builds = [build_vs_pandoc(folder, pandoc, EXAMPLES / name, runs)
                   for name in ("indigenous-protester.yaml", "human-rights-defender.yaml")]
         (folder / "batch").mkdir()
+        progress("batch")
         many = batch(folder / "batch", 200, small)
+        progress("check")
         checks = [check_library(folder, copies, small) for copies in (1, 10, 100)]
+        progress("large report")
         large = large_report(folder, 100, small)
+        progress("--help")
         help_sample = startup(runs)
 
     rows = []

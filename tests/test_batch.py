@@ -234,3 +234,34 @@ def test_a_fault_while_building_one_case_is_reported_and_the_rest_are_built(
         in result.stderr
     assert (out / "journalist-us.docx").is_file() and not (out / "journalist.docx").exists()
     assert "1 built, 1 failed" in result.stdout
+
+
+def test_final_counts_every_report_in_one_libreoffice_run(workdir: Path, cases: Path, monkeypatch):
+    from readers import need
+    from reportkit import libreoffice
+
+    need("soffice")
+    templates = workdir / "templates"
+    shutil.copytree(ROOT / "templates" / "uk", templates / "uk")
+    config = templates / "uk" / "template.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("page_limit: 20", "page_limit: 2"),
+                      encoding="utf-8")
+    text = (cases / "journalist.yaml").read_text(encoding="utf-8").replace(
+        'answer: ""', 'answer: "The sources describe such attacks."')
+    (cases / "first.yaml").write_text(text, encoding="utf-8")
+    (cases / "second.yaml").write_text(text, encoding="utf-8")
+    (cases / "permitted.yaml").write_text(text.replace(
+        "anonymise: false", "anonymise: false\npermission_to_exceed_page_limit: true"), encoding="utf-8")
+    runs = []
+    real = libreoffice.convert_many
+    monkeypatch.setattr(libreoffice, "convert_many", lambda documents, *rest: runs.append(len(documents))
+                        or real(documents, *rest))
+    out = workdir / "out"
+    result = batch(cases / "first.yaml", cases / "second.yaml", cases / "permitted.yaml", "-o", out,
+                   "--final", "--library", workdir / "library", "--templates", templates)
+    assert result.exit_code == 1
+    assert runs == [2]  # both reports under the limit rule, in one LibreOffice run
+    for name in ("first.yaml", "second.yaml"):
+        assert re.search(rf"{re.escape(str(cases / name))}: the report is \d+ pages \(counted by "
+                         r"LibreOffice\) and the template set's limit is 2", result.stderr), result.stderr
+    assert sorted(path.name for path in out.iterdir()) == ["permitted.docx"]

@@ -30,7 +30,8 @@ def batch(
     anonymise: Annotated[bool, typer.Option(
         "--anonymise", help="Use initials, whatever each case says.")] = False,
     final: Annotated[bool, typer.Option(
-        "--final", help="Fail a case whose report still has placeholders.")] = False,
+        "--final", help="Fail a case whose report still has placeholders or is over its page "
+                        "limit (all counted in one LibreOffice run).")] = False,
 ) -> None:
     """Build many case files into one folder, loading the library once.
 
@@ -41,7 +42,9 @@ def batch(
 
     from reportkit.absorb import refuse_edited
     from reportkit.build import (LibraryCache, build_report, default_output, load_inputs,
-                                 refuse_unfinished)
+                                 refuse_over_limit, refuse_unfinished)
+    from reportkit.libreoffice import soffice
+    from reportkit.pages import estimate
     from reportkit.errors import ReportkitError
     from reportkit.load.templates import available_template_sets
     from reportkit.output import Output, check_outputs, write_atomically
@@ -64,6 +67,8 @@ def batch(
     template_sets: dict = {}  # each template set is read once, then reused
     written: dict[Path, Path] = {}  # output file -> the case that produced it in this run
     failures: list[tuple[Path, ReportkitError]] = []
+    # --final: reports whose pages LibreOffice counts, all in one run after the builds.
+    to_count: list[tuple[Path, Path, object, int]] = []
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         console=Console(stderr=True), disable=not _show_progress(), transient=True)
 
@@ -84,10 +89,41 @@ def batch(
         if force and not discard_edits:
             refuse_edited(target, inputs.loaded, inputs.library)
         report = build_report(inputs, libraries, anonymise=anonymise, output=target)
+        limit = inputs.template_set.config.page_limit
         if final:
             refuse_unfinished(report, case)
+            if limit and not inputs.loaded.case.permission_to_exceed_page_limit:
+                if soffice() is not None:
+                    to_count.append((case, target, report, limit))
+                    return target, None
+                refuse_over_limit(estimate(report.document, inputs.template_set.reference_docx,
+                                           inputs.template_set.config.styles), limit, case)
         write_atomically(target, report.docx, force)
         return target, report
+
+    def write_counted(items) -> None:
+        """--final: count every waiting report's pages in one LibreOffice run, then write those
+        within their limit."""
+        from reportkit.libreoffice import convert_many, pdf_page_count
+        from reportkit.pages import PageCount
+
+        try:
+            pdfs = convert_many([report.docx for _, _, report, _ in items])
+        except ReportkitError as error:
+            for case, target, _, _ in items:
+                failures.append((case, error))
+                written.pop(target, None)
+            return
+        for (case, target, report, limit), pdf in zip(items, pdfs):
+            try:
+                refuse_over_limit(PageCount(pdf_page_count(pdf), estimated=False), limit, case)
+                write_atomically(target, report.docx, force)
+            except ReportkitError as error:
+                failures.append((case, error))
+                written.pop(target, None)
+                say(f"failed {case}", err=True)
+            else:
+                say(f"wrote {target} ({len(report.section_ids)} sections, {len(report.cited)} sources)")
 
     try:
         with progress:
@@ -107,8 +143,12 @@ def batch(
                     say(f"failed {case}", err=True)
                 else:
                     written[target] = case
-                    say(f"wrote {target} ({len(report.section_ids)} sections, {len(report.cited)} sources)")
+                    if report is not None:
+                        say(f"wrote {target} ({len(report.section_ids)} sections, {len(report.cited)} sources)")
                 progress.advance(task)
+            if to_count:
+                progress.update(task, description=f"counting the pages of {len(to_count)} report(s)")
+                write_counted(to_count)
     except KeyboardInterrupt:
         # Each report is written whole or not at all, so what was written can be used.
         typer.echo(f"interrupted: {len(written)} report(s) written, the rest not", err=True)
