@@ -256,7 +256,22 @@ class _BlockBuilder:
 
 def parse_markdown(text: str, path: str, line_offset: int = 0,
                    literals: list[str] | None = None) -> tuple[Block, ...]:
-    """Parse Markdown that starts `line_offset` lines into the file `path`."""
+    """Parse Markdown that starts `line_offset` lines into the file `path`.
+
+    The blocks are immutable, so a library's texts, which `check`'s rules each read, are parsed
+    once per process (rendered reports, which carry their case's literals, are not kept)."""
+    if literals is None:
+        return _parsed_source(text, path, line_offset)
+    return _parse(text, path, line_offset, literals)
+
+
+@lru_cache(maxsize=8192)
+def _parsed_source(text: str, path: str, line_offset: int) -> tuple[Block, ...]:
+    return _parse(text, path, line_offset, None)
+
+
+def _parse(text: str, path: str, line_offset: int,
+           literals: list[str] | None) -> tuple[Block, ...]:
     try:
         tokens = _parser().parse(text)
     except (ValueError, RecursionError) as error:
