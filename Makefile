@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	mkdir -p out
 	$(BIN)/reportkit build examples/cases/indigenous-protester.yaml -o out/example-report.docx --force
+	@echo "To run reportkit yourself, put it on this shell's PATH: . $(BIN)/activate"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -25,7 +25,7 @@ def check(folder: Path, *extra) -> object:
 
 def test_text_is_grouped_by_file_in_line_order_with_hints(scenario):
     paths = with_warnings_and_an_error(scenario)
-    result = check(scenario)
+    result = check(scenario, "--library-warnings")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert f"{paths['journalists']}:10: L001 error: paragraph has no citation: " \
@@ -96,7 +96,7 @@ def test_library_alone_is_checked_per_profile(scenario):
 
 def test_the_library_can_carry_its_own_quality_file(scenario):
     edit(scenario / "library" / "qualityland" / "sources.json", "[[2025, 3, 1]]", "[[2019, 3, 1]]")
-    assert "S003" in check(scenario).stdout
+    assert "S003" in check(scenario, "--library-warnings").stdout
     quality = scenario / "library" / "quality.yaml"
     shutil.copy(Path(__file__).resolve().parent.parent / "country_data" / "quality.yaml", quality)
     edit(quality, "source_age_years: 5", "source_age_years: 10")

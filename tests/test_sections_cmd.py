@@ -59,8 +59,9 @@ def test_list_of_a_broken_library_points_at_the_file(workdir: Path):
 def test_show_writes_each_citation_as_a_short_reference_and_lists_the_sources():
     result = run_cli("sections", "show", "background", "--library", FIXTURE_LIBRARY)
     assert result.exit_code == 0, result.stderr
-    text = result.stdout
-    assert text.startswith("# General background\n")
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+    text = " ".join(result.stdout.split())  # long lines are wrapped at 80 columns
+    assert result.stdout.startswith("# General background\n")
     assert ("protests took place in 2023 [Alpha Watch, *Alpha report* (25 May 2023), p. 12]."
             in text)
     assert ("two sources [Alpha Watch, *Alpha report* (25 May 2023); Beta Media, *Beta story* "
@@ -77,11 +78,12 @@ def test_show_resolves_citations_in_lists_quotes_and_tables():
     assert result.exit_code == 0, result.stderr
     assert "[@" not in result.stdout
     assert "- First point of a list [Beta Media, *Beta story* (February 2024)]." in result.stdout
-    assert "> A quoted passage from the report [Alpha Watch, *Alpha report* (25 May 2023), p. 5]." \
+    # A quotation too long for 80 columns goes on as a quotation.
+    assert "> A quoted passage from the report [Alpha Watch, *Alpha report* (25 May 2023),\n> p. 5]." \
         in result.stdout
     assert "| 2023 | Protests [Alpha Watch, *Alpha report* (25 May 2023)] |" in result.stdout
     # A Markdown link is not a citation.
-    assert "[link to the report](https://example.org/alpha)" in result.stdout
+    assert "[link to the report](https://example.org/alpha)" in " ".join(result.stdout.split())
 
 
 def test_show_unknown_section_suggests_the_closest_id():

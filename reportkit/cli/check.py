@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from reportkit.cli.app import LibraryOption, TemplatesOption, app, library_root
+from reportkit.cli.listing import wrapped
 
 JSON_VERSION = 1
 
@@ -42,12 +43,15 @@ def check(
         "--ignore", help="Skip these checks: ids or prefixes, comma-separated (e.g. L006,S003).")] = None,
     pages: Annotated[bool, typer.Option(
         "--pages", help="Also count each case's report pages exactly with LibreOffice.")] = False,
+    library_warnings: Annotated[bool, typer.Option(
+        "--library-warnings", help="With case files, also list the library's own warnings "
+                                   "(they are counted either way).")] = False,
 ) -> None:
     """Validate the country library and the given case files, and check the quality of the evidence.
 
-    Without case files, every library in the library folder is checked as of today; with them,
-    each case and its library are checked as of the case's report date.
-    """
+    Without case files, every library in the library folder is checked as of today. With them,
+    each case and its library are checked as of the case's report date; the library's own
+    warnings are then counted but not listed (--library-warnings lists them)."""
     from reportkit.paths import template_search_path
     from reportkit.quality import selected_checks
     from reportkit.quality.runner import check_paths
@@ -56,11 +60,18 @@ def check(
     result = check_paths(library_root(library), cases or [], template_search_path(templates), checks)
     if output_format is Format.json:
         typer.echo(json.dumps(as_json(result, strict), indent=2, ensure_ascii=False))
+        for problem in result.invalid:
+            typer.echo(str(problem), err=True)
     else:
-        for line in text_lines(result):
+        shown = result.findings if library_warnings or not result.cases \
+            else [finding for finding in result.findings if not _library_warning(finding)]
+        for line in finding_lines(shown):
             typer.echo(line)
-    for problem in result.invalid:
-        typer.echo(str(problem), err=True)
+        for problem in result.invalid:  # before the summary, which counts them
+            for line in problem_lines(problem):
+                typer.echo(line, err=True)
+        typer.echo(summary_line(result, [str(case) for case in cases or []],
+                                hidden=len(result.findings) - len(shown)))
     over_limit = _page_counts(cases or [], library, templates) if pages and not result.invalid else False
     raise typer.Exit(1 if result.failed(strict) or over_limit else 0)
 
@@ -83,28 +94,58 @@ def _page_counts(cases: list[Path], library, templates) -> bool:
     return any(item.over for item in counted)
 
 
-def text_lines(result) -> list[str]:
+def _library_warning(finding) -> bool:
+    """A warning about the library itself, found again with every case that uses it."""
+    from reportkit.quality.rules import CHECKS
+
+    library_checks = {check.id for check in CHECKS if not check.needs_case}
+    return finding.severity == "warning" and finding.id in library_checks
+
+
+def _located(where: str, text: str, hint: str | None) -> list[str]:
+    """`where: text` on one line (editors and CI read it whole), the hint wrapped below it."""
+    lines = [f"{where}: {text}"]
+    if hint:
+        lines += wrapped(hint, indent="        ", first_indent="  hint: ")
+    return lines
+
+
+def problem_lines(problem) -> list[str]:
+    where = f"{problem.path}:{problem.line}" if problem.path and problem.line else (
+        str(problem.path) if problem.path else "error")
+    return _located(where, problem.message, problem.hint)
+
+
+def finding_lines(findings) -> list[str]:
     """Findings grouped by file, in line order: `path:line: ID severity: message`, then the hint."""
     lines: list[str] = []
     current = None
-    for finding in result.findings:
+    for finding in findings:
         if finding.path != current:
             if current is not None:
                 lines.append("")
             current = finding.path
         where = f"{finding.path}:{finding.line}" if finding.line else finding.path
-        lines.append(f"{where}: {finding.id} {finding.severity}: {finding.message}")
-        if finding.hint:
-            lines.append(f"  hint: {finding.hint}")
+        lines += _located(where, f"{finding.id} {finding.severity}: {finding.message}", finding.hint)
     if lines:
         lines.append("")
-    checked = [f"library {name}" for name in result.libraries] + result.cases
-    errors, warnings = result.count("error"), result.count("warning")
-    summary = (f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-               if result.findings else "no problems found")
-    if checked:
-        lines.append(f"checked {', '.join(checked)}: {summary}")
     return lines
+
+
+def summary_line(result, cases: list[str], hidden: int = 0) -> str:
+    """What was checked and what was found: never "no problems" while anything was wrong."""
+    checked = [f"library {name}" for name in result.libraries] + cases
+    invalid = len(result.invalid)
+    counts = [f"{invalid} input problem{'s' * (invalid != 1)}"] if invalid else []
+    counts += [f"{count} {name}{'s' * (count != 1)}"
+               for count, name in ((result.count("error"), "error"),
+                                   (result.count("warning"), "warning"))]
+    found = ", ".join(counts)
+    summary = found if result.findings or result.invalid else "no problems found"
+    if hidden:
+        summary += (f" ({hidden} library warning{'s' * (hidden != 1)} not listed; "
+                    "--library-warnings lists them)")
+    return "\n".join(wrapped(f"checked {', '.join(checked) or 'nothing'}: {summary}", "    ", ""))
 
 
 def as_json(result, strict: bool) -> dict:

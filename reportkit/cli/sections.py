@@ -6,9 +6,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from reportkit.cli.app import LibraryOption, app, fail, library_root
+from reportkit.cli.app import LibraryOption, ReportkitGroup, app, fail, library_root
 
-sections_app = typer.Typer(no_args_is_help=True, help="List and read the sections of a country library.")
+sections_app = typer.Typer(no_args_is_help=True, cls=ReportkitGroup, help="List and read the sections of a country library.")
 app.add_typer(sections_app, name="sections")
 
 CountryOption = Annotated[Optional[str], typer.Option(
@@ -60,6 +60,7 @@ def show_section(
     library: LibraryOption = None,
 ) -> None:
     """A section's Markdown with each citation written out, then the full sources."""
+    from reportkit.cli.listing import echo_wrapped, markdown_lines
     from reportkit.errors import ReportkitError
     from reportkit.library_view import (full_reference_text, library_holding, load_libraries,
                                        resolve_citation_text)
@@ -73,12 +74,14 @@ def show_section(
     resolved = resolve_citation_text(section.body, chosen.sources)
     meta = section.meta
     typer.echo(f"# {meta.title}\n")
-    typer.echo(f"<!-- {section.path}: id {meta.id}, profiles {', '.join(meta.profiles)}, "
-               f"last reviewed {meta.last_reviewed.isoformat()} -->\n")
-    typer.echo(resolved.text.strip("\n"))
+    echo_wrapped(f"<!-- {section.path}: id {meta.id}, profiles {', '.join(meta.profiles)}, "
+                 f"last reviewed {meta.last_reviewed.isoformat()} -->", "     ", "")
+    typer.echo("")
+    for line in markdown_lines(resolved.text.strip("\n")):
+        typer.echo(line)
     if resolved.cited:
         typer.echo("\n## Sources\n")
         for key in resolved.cited:
-            typer.echo(f"- [{key}] {full_reference_text(chosen.sources[key])}.")
+            echo_wrapped(f"[{key}] {full_reference_text(chosen.sources[key])}.", "  ", "- ")
     for key in resolved.unknown:
         typer.echo(f"{section.path}: warning: unknown citation key '@{key}'", err=True)

@@ -7,9 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from reportkit.cli.app import LibraryOption, app, fail, library_root
+from reportkit.cli.app import LibraryOption, ReportkitGroup, app, fail, library_root
 
-sources_app = typer.Typer(no_args_is_help=True,
+sources_app = typer.Typer(no_args_is_help=True, cls=ReportkitGroup,
                           help="List, read and import the sources of a country library (CSL JSON).")
 app.add_typer(sources_app, name="sources")
 
@@ -66,6 +66,7 @@ def show_source(
     library: LibraryOption = None,
 ) -> None:
     """Every field of one source, and the full reference as a footnote gives it."""
+    from reportkit.cli.listing import echo_wrapped
     from reportkit.errors import ReportkitError
     from reportkit.library_view import full_reference_text, library_holding, load_libraries
 
@@ -81,8 +82,9 @@ def show_source(
     for name, value in fields.items():
         if value in ([], ""):
             continue
-        typer.echo(f"{name.ljust(width)}  {_field_text(value)}")
-    typer.echo(f"\nreference: {full_reference_text(source)}.")
+        echo_wrapped(_field_text(value), " " * (width + 2), f"{name.ljust(width)}  ")
+    typer.echo("")
+    echo_wrapped(f"{full_reference_text(source)}.", "  ", "reference: ")
 
 
 @sources_app.command("import")

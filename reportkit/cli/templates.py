@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from reportkit.cli.app import TemplatesOption, app, fail
+from reportkit.cli.app import ReportkitGroup, TemplatesOption, app, fail
 
-templates_app = typer.Typer(no_args_is_help=True, help="List the template sets, or copy one to edit.")
+templates_app = typer.Typer(no_args_is_help=True, cls=ReportkitGroup, help="List the template sets, or copy one to edit.")
 app.add_typer(templates_app, name="templates")
 
 
