@@ -6,7 +6,8 @@ with fields replaced by generated values: text with control characters and marku
 dates (year 0, thirty digits, month 13, words), wrong types, deep but legal nesting, ids used
 twice or already in the library, URLs and DOIs of library records; .bib files are entries
 assembled from generated keys, types and field values with unbalanced braces, LaTeX commands,
-@string macros and concatenation.
+@string macros and concatenation. And generated exports imported into one library at the same
+time end as if imported one after another.
 
 The imports run in-process; a traceback fails the test."""
 
@@ -151,3 +152,47 @@ def test_a_generated_deeply_nested_export_is_refused_or_imported(depth, opening)
     record = '{"id": "kappa", "title": "Kappa", "note": ' + opening * depth + "1" \
         + closing * depth + "}"
     _import_ends_cleanly("[" + record + "]", ".json")
+
+
+RECORD_IDS = st.sampled_from(["kappa", "lambda", "mu", "nu", "xi", "alpha-2023"])
+
+
+@st.composite
+def import_batches(draw):
+    """Two to six exports of valid records; ids, URLs and contents overlap between them."""
+    batches = []
+    for _ in range(draw(st.integers(2, 6))):
+        records = {}
+        for source_id in draw(st.lists(RECORD_IDS, min_size=1, max_size=3, unique=True)):
+            records[source_id] = {"id": source_id, "type": "report",
+                                  "title": f"Report {draw(st.sampled_from(['one', 'two']))}",
+                                  "URL": f"https://example.org/{draw(st.sampled_from(['a', 'b', source_id]))}"}
+        batches.append(list(records.values()))
+    return batches
+
+
+@settings(FUZZ, max_examples=25)
+@given(batches=import_batches())
+def test_generated_imports_run_at_the_same_time_lose_nothing(batches):
+    """Imports into one library in parallel threads (each holding its own lock, as separate
+    processes do) end as if they had run one after another: every record an import reports as
+    added is in the library, the library holds nothing else new, and it is still valid."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from reportkit.library_sources import ADDED, import_sources
+
+    with tempfile.TemporaryDirectory() as folder:
+        library = Path(folder) / "library"
+        shutil.copytree(FIXTURE_LIBRARY, library)
+        exports = []
+        for number, batch in enumerate(batches):
+            exports.append(Path(folder) / f"export-{number}.json")
+            exports[-1].write_text(json.dumps(batch), encoding="utf-8")
+        with ThreadPoolExecutor(len(exports)) as pool:
+            results = list(pool.map(lambda export: import_sources(library, "testland", export),
+                                    exports))
+        added = [outcome.source_id for result in results for outcome in result.outcomes
+                 if outcome.status == ADDED]
+        assert len(added) == len(set(added)), "two imports both added the same id"
+        sources, _ = load_sources(library / "testland" / "sources.json")
+        assert set(sources) == set(LIBRARY_RECORDS) | set(added)
