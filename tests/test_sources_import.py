@@ -257,3 +257,13 @@ def test_ten_imports_into_one_library_at_once_all_survive(library, tmp_path):
     assert list(imported) == sorted(imported)
     load_sources(sources_file(library))  # still a valid library file
     assert not list(sources_file(library).parent.glob(".*.tmp"))
+
+
+def test_a_citation_key_that_is_not_text_is_invalid_not_dropped(library, tmp_path):
+    export = write(tmp_path, "keys.json", json.dumps(
+        [{"id": "kappa", "citation-key": 5, "title": "Kappa"},
+         {"id": "lambda", "citation-key": "", "title": "Lambda"}]))
+    result = import_file(library, export)
+    assert result.exit_code == 1
+    assert "invalid record 1 'kappa': citation-key: expected text, found 5" in result.stderr
+    assert "invalid record 2 'lambda': citation-key: expected text" in result.stderr

@@ -4,6 +4,7 @@ or a BibTeX/BibLaTeX `.bib` file. Each record keeps the line where it starts."""
 from __future__ import annotations
 
 import calendar
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,6 +77,8 @@ def normalise_csl(value: object, line: int) -> ImportedRecord:
     key = value.pop("citation-key", None)
     if isinstance(key, str) and key.strip():
         value["id"] = key.strip()
+    elif key is not None:
+        record.problems.append(f"citation-key: expected text, found {json.dumps(key)[:40]}")
     elif _is_item_id(value.get("id")):
         record.has_key = False
     for name in DATE_FIELDS:
