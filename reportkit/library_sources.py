@@ -213,14 +213,21 @@ class _FieldLines:
         return problems_from_validation(error, self.document, Source, (index,))
 
 
-def _refusal(record: ImportedRecord, index: int) -> str | None:
-    """Why a record cannot be imported at all, before its fields are validated."""
+def _unreadable(record: ImportedRecord, index: int, import_path: Path) -> list[Problem]:
+    """Why a record cannot be imported at all, before its fields are validated: what the reader
+    could not read in it, or no JSON object, or no title."""
+    if record.problems:
+        return [Problem(message if record.value is None else
+                        f"invalid {_label(index, record)}: {message}", import_path, record.line)
+                for message in record.problems]
     if not isinstance(record.value, dict):
-        return f"record {index + 1} is not a JSON object"
+        return [Problem(f"record {index + 1} is not a JSON object", import_path, record.line,
+                        CSL_HINT)]
     title = record.value.get("title")
     if not isinstance(title, str) or not title.strip():
-        return f"record {index + 1} has no title"
-    return None
+        return [Problem(f"record {index + 1} has no title", import_path, record.line,
+                        "give the item a title in Zotero and export it again")]
+    return []
 
 
 def _label(index: int, record: ImportedRecord) -> str:
@@ -255,13 +262,8 @@ def plan_import(library_text: str, library_path: Path, records: list[ImportedRec
     field_lines = _FieldLines(import_path)
     for index, record in enumerate(records):
         line = record.line
-        refusal = None if record.problems else _refusal(record, index)
-        if refusal or record.problems:
-            found = [Problem(refusal, import_path, line, CSL_HINT if "object" in refusal else
-                             "give the item a title in Zotero and export it again")] if refusal \
-                else [Problem(message if record.value is None else
-                              f"invalid {_label(index, record)}: {message}", import_path, line)
-                      for message in record.problems]
+        found = _unreadable(record, index, import_path)
+        if found:
             problems.extend(found)
             outcomes.append(Outcome(INVALID, None, line, "; ".join(p.message for p in found)))
             continue
