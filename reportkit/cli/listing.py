@@ -10,7 +10,8 @@ import textwrap
 import typer
 
 MAX_WIDTH = 80  # what every command's output fits, so that it reads in any terminal or e-mail
-_WHOLE = {"id", "name", "country"}  # ids are copied into case files: never wrapped or shortened
+# Ids are copied into case files, paths into commands: never wrapped or shortened.
+_WHOLE = {"id", "name", "country", "path"}
 _GAP = "  "
 
 
@@ -83,6 +84,8 @@ def table_lines(headers: list[str], rows: list[list[str]], width: int) -> list[s
     if sum(natural) + len(_GAP) * (len(natural) - 1) <= width:
         return [_row(row, natural) for row in [headers] + rows]
     wide = headers.index("title") if "title" in headers else len(headers) - 1
+    if headers[wide] in _WHOLE:  # a path longer than a line stays whole, as a URL does
+        return [_row(row, natural) for row in [headers] + rows]
     others = [index for index in range(len(headers)) if index != wide]
     other_widths = [natural[index] for index in others]
     room = width - sum(other_widths) - len(_GAP) * len(others)
