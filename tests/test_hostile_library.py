@@ -136,27 +136,26 @@ def test_a_hostile_library_never_crashes_a_build_or_a_check(tmp_path, changes):
         assert "\x00" not in command.stderr
 
 
-def test_marker_characters_in_a_section_are_shown_as_written(tmp_path):
-    library = _library(tmp_path, {"section_text": "A \ue0000\ue001 and \ue001\ue000 mark.",
-                                  "section_bom": True, "part": "background",
+def _built_with_section_text(tmp_path: Path, text: str, bom: bool = False):
+    """A build against the fixture library with `text` in one section, nothing else changed."""
+    library = _library(tmp_path, {"section_text": text, "section_bom": bom, "part": "background",
                                   "duplicate_id": False, "chronology_text": None,
-                                  "url": "https://example.org/x", "date": [2023],
-                                  "deep_json": 0})
+                                  "url": "https://example.org/x", "date": [2023], "deep_json": 0})
     output = tmp_path / "report.docx"
     result = run_cli("build", FIXTURE_CASES / "journalist.yaml", "-o", output, "--library", library)
+    return result, output, library / "testland" / "sections" / "background.md"
+
+
+def test_marker_characters_in_a_section_are_shown_as_written(tmp_path):
+    result, output, _ = _built_with_section_text(tmp_path, "A \ue0000\ue001 and \ue001\ue000 mark.",
+                                                 bom=True)
     assert result.exit_code == 0, result.stderr
     texts = [paragraph.text for paragraph in docx.Document(output).paragraphs]
     assert any("A \ue0000\ue001 and \ue001\ue000 mark. A second paragraph" in text for text in texts)
 
 
 def test_a_vertical_tab_in_a_section_is_a_line_break(tmp_path):
-    library = _library(tmp_path, {"section_text": "First line\x0bsecond line {{ 'x\\x0by' }}",
-                                  "section_bom": False, "part": "background",
-                                  "duplicate_id": False, "chronology_text": None,
-                                  "url": "https://example.org/x", "date": [2023],
-                                  "deep_json": 0})
-    output = tmp_path / "report.docx"
-    result = run_cli("build", FIXTURE_CASES / "journalist.yaml", "-o", output, "--library", library)
+    result, output, _ = _built_with_section_text(tmp_path, "First line\x0bsecond line {{ 'x\\x0by' }}")
     assert result.exit_code == 0, result.stderr
     document = docx.Document(output)
     paragraph = next(p for p in document.paragraphs if "First line" in p.text)
@@ -165,15 +164,9 @@ def test_a_vertical_tab_in_a_section_is_a_line_break(tmp_path):
 
 
 def test_a_control_character_printed_by_a_section_is_reported_at_its_line(tmp_path):
-    library = _library(tmp_path, {"section_text": "{{ '\\x0c' }}", "section_bom": False,
-                                  "part": "background", "duplicate_id": False,
-                                  "chronology_text": None, "url": "https://example.org/x",
-                                  "date": [2023], "deep_json": 0})
-    section = library / "testland" / "sections" / "background.md"
-    line = section.read_text(encoding="utf-8").splitlines().index(
-        next(l for l in section.read_text(encoding="utf-8").splitlines() if "x0c" in l)) + 1
-    result = run_cli("build", FIXTURE_CASES / "journalist.yaml", "-o", tmp_path / "r.docx",
-                     "--library", library)
-    assert result.exit_code == 1
+    result, output, section = _built_with_section_text(tmp_path, "{{ '\\x0c' }}")
+    lines = section.read_text(encoding="utf-8").splitlines()
+    line = next(number for number, text in enumerate(lines, 1) if "x0c" in text)
+    assert result.exit_code == 1 and not output.exists()
     assert f"{section}:{line}: the text printed here contains the control character U+000C" \
         in result.stderr

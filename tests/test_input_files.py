@@ -96,3 +96,21 @@ def test_a_case_file_written_by_json_dumps_loads_with_its_emoji(setup):
     import docx
     assert any("She wrote 😀 and 👩\u200d👩\u200d👧" in paragraph.text
                for paragraph in docx.Document(output).paragraphs)
+
+
+@pytest.mark.parametrize("depth", [51, 1000, 100_000])
+@pytest.mark.parametrize("command", [
+    ["build", "{case}", "-o", "{tmp}/r.docx"], ["check", "{case}"], ["check"],
+    ["sections", "list", "--country", "testland"], ["sections", "show", "background"],
+])
+def test_deeply_nested_sources_json_is_refused_plainly(setup, depth, command):
+    sources = setup["sources"]
+    records = json.loads(sources.read_text(encoding="utf-8"))
+    records[0]["note"] = "PLACE"
+    sources.write_text(json.dumps(records).replace('"PLACE"', "[" * depth + "]" * depth),
+                       encoding="utf-8")
+    arguments = [part.format(case=setup["case"], tmp=setup["tmp"]) for part in command]
+    result = run_cli(*arguments, "--library", setup["library"])
+    assert result.exit_code == 1
+    assert f"{sources}: the JSON is nested more than 50 levels deep" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "RecursionError" not in result.stderr

@@ -128,3 +128,13 @@ def test_batch_never_writes_into_the_library(setup):
     assert result.exit_code == 1
     assert "would write over" in result.stderr
     assert _snapshot(setup["library"]) == before
+
+
+@pytest.mark.parametrize("name, message", [("case.docx", "CASE writes a .yaml or .yml file"),
+                                           ("folder", "CASE names a folder")])
+def test_new_writes_only_a_yaml_case_file(tmp_path, name, message):
+    (tmp_path / "folder").mkdir()
+    result = run_cli("new", tmp_path / name, "--country", "testland", "--profile", "journalist",
+                     "--jurisdiction", "uk", "--library", FIXTURE_LIBRARY)
+    assert result.exit_code == 1 and message in result.stderr, result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["folder"]

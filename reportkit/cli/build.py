@@ -105,11 +105,12 @@ def new(
 ) -> None:
     """Write a commented case file to fill in. Never overwrites a file."""
     from reportkit.errors import ReportkitError
-    from reportkit.output import write_atomically
+    from reportkit.output import Output, check_outputs, write_atomically
     from reportkit.paths import template_search_path
     from reportkit.scaffold import new_case_text
 
     try:
+        check_outputs([Output(case, "CASE", (".yaml", ".yml"))], [], force=False)
         text = new_case_text(case, country, profile, jurisdiction, library_root(library),
                              template_search_path(templates))
         if not case.parent.exists():  # a new case usually starts a new folder (cases/...)
