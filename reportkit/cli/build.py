@@ -110,11 +110,14 @@ def new(
     from reportkit.scaffold import new_case_text
 
     try:
-        check_outputs([Output(case, "CASE", (".yaml", ".yml"))], [], force=False)
+        outputs = [Output(case, "CASE", (".yaml", ".yml"))]
+        if case.parent.is_dir():
+            check_outputs(outputs, [], force=False)
         text = new_case_text(case, country, profile, jurisdiction, library_root(library),
                              template_search_path(templates))
-        if not case.parent.exists():  # a new case usually starts a new folder (cases/...)
-            case.parent.mkdir(parents=True)
+        if case.suffix.lower() in (".yaml", ".yml") and not case.parent.exists():
+            case.parent.mkdir(parents=True)  # a new case usually starts a new folder (cases/...)
+        check_outputs(outputs, [], force=False)
         write_atomically(case, text.encode("utf-8"), force=False)
     except ReportkitError as error:
         fail(error)
