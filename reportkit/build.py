@@ -169,7 +169,7 @@ def _compose(inputs: Inputs, libraries: LibraryCache, anonymise: bool,
     # Select.
     sections = select_sections(library, loaded)
     # Render: each section with the case's variables, then the report around them.
-    renderer = Renderer(template_set.path, config.date_format)
+    renderer = Renderer(template_set.path, config.language, config.date_format)
     partial_context = report_context(loaded, library, libraries.revision(library.country), [],
                                      anonymiser, template_set.name)
     rendered = []
@@ -205,7 +205,7 @@ def _compose(inputs: Inputs, libraries: LibraryCache, anonymise: bool,
     template_path = str(template_set.path / config.report)
     blocks = parse_markdown(markdown, template_path, 0, renderer.literals.values)
     document = Document(blocks, _metadata(loaded, library, config.language, anonymiser))
-    document, cited = resolve_citations(document, library.sources, config.date_format)
+    document, cited = resolve_citations(document, library.sources, template_set.citation_style)
     return Draft(document, markdown, cited, sections, renderer.literals.values,
                  [section.id for section in sections if section.id in summarised])
 

@@ -6,6 +6,7 @@ import difflib
 from pathlib import Path
 
 from reportkit.anonymise import allow_problems
+from reportkit.cite import UNKNOWN_CITATION_KEY
 from reportkit.errors import Problem
 from reportkit.load.case import ANSWER_SUFFIXES, LoadedCase, case_file_path
 from reportkit.load.files import read_text
@@ -53,7 +54,7 @@ def unknown_key_problem(key: str, library: Library, path: str, line: int | None)
     close = difflib.get_close_matches(key, list(library.sources), n=1)
     hint = f"did you mean '@{close[0]}'?" if close else \
         f"add a record with this id to {library.sources_path}"
-    return Problem(f"unknown citation key '@{key}'", path, line, hint)
+    return Problem(f"unknown citation key '@{key}'", path, line, hint, code=UNKNOWN_CITATION_KEY)
 
 
 def case_problems(loaded: LoadedCase, library: Library) -> list[Problem]:

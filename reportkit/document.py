@@ -48,15 +48,24 @@ class Placeholder:
 
 @dataclass(frozen=True)
 class CiteItem:
+    """One item of a pandoc citation: `[see @key, p. 3]`, `[-@key]`, `@key [p. 3]`."""
+
     key: str
-    locator: str = ""
-    prefix: str = ""
+    locator: str = ""     # what follows ", " after the key: "p. 3", "fn 9"
+    prefix: str = ""      # "see"
+    suffix: str = ""      # what follows the key without a comma: "." in `[@key.]`
+    mode: str = "normal"  # "normal", "suppress-author" (`-@key`) or "author-in-text" (`@key`)
 
 
 @dataclass(frozen=True)
 class Citation:
     items: tuple[CiteItem, ...]
     origin: Origin | None = None
+
+    @property
+    def in_text(self) -> bool:
+        """`@key says`: the creator is part of the sentence."""
+        return bool(self.items) and self.items[0].mode == "author-in-text"
 
 
 @dataclass(frozen=True)

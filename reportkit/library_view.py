@@ -6,14 +6,22 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportkit.cite import creator, format_date, full_reference
-from reportkit.document import Inline, Link, Text
+from functools import lru_cache
+
+from reportkit.cite import CitationStyle, reference_text
 from reportkit.errors import ReportkitError
 from reportkit.load.library import Library, available_countries, load_library
 from reportkit.models import Source
 from reportkit.parse.syntax import make_parser
 
-DATE_FORMAT = "{day} {month} {year}"
+LISTING_TEMPLATE_SET = "uk"  # the listings write references in the bundled UK set's style
+
+
+@lru_cache(maxsize=1)
+def listing_style() -> CitationStyle:
+    from reportkit.load.templates import load_template_set
+    from reportkit.paths import template_search_path
+    return load_template_set(LISTING_TEMPLATE_SET, template_search_path()[-1:]).citation_style
 
 
 def load_libraries(root: Path, country: str | None) -> list[Library]:
@@ -69,25 +77,13 @@ def citation_marks(markdown: str) -> list[CitationMark]:
     return marks
 
 
-def markdown_of(pieces: list[Inline]) -> str:
-    text = []
-    for piece in pieces:
-        if isinstance(piece, Link):
-            text.append(markdown_of(list(piece.content)))
-        elif isinstance(piece, Text):
-            text.append(f"*{piece.text}*" if piece.italic and piece.text else piece.text)
-    return "".join(text)
-
-
 def short_reference_text(source: Source, locator: str = "") -> str:
     """"Creator, *Short title* (date), locator": enough to know the source while reading."""
-    title = source.title_short or source.title or "Untitled"
-    date = format_date(source.issued, DATE_FORMAT) or "undated"
-    return f"{creator(source)}, *{title}* ({date})" + (f", {locator}" if locator else "")
+    return reference_text(listing_style(), "listing", source, locator)
 
 
 def full_reference_text(source: Source) -> str:
-    return markdown_of(full_reference(source, DATE_FORMAT))
+    return reference_text(listing_style(), "bibliography", source)
 
 
 @dataclass(frozen=True)

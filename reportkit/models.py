@@ -297,9 +297,30 @@ class TemplateSet(Strict):
     description: Text = ""
     report: Text = "report.md.j2"
     language: Text = "en-GB"
-    date_format: Text = "{day} {month} {year}"
+    # "long" (the language's own long date: "1 November 2026" in en-GB, "November 1, 2026" in
+    # en-US) or a CLDR date pattern such as "d MMMM y".
+    date_format: Text = "long"
+    citation_style: Text    # the style file in the set folder, e.g. oscola.yaml
     # The parts the report template prints, in order; a section's `part:` must be one of them.
     parts: list[Identifier] = Field(min_length=1)
     styles: dict[Identifier, Text]
     page_limit: int | None = None
     page: dict[str, Any] = {}
+
+    @field_validator("date_format")
+    @classmethod
+    def _cldr_pattern(cls, value: str) -> str:
+        if "{" in value:
+            raise ValueError("date_format is a CLDR pattern such as 'd MMMM y', or 'long' for the "
+                             "language's own long date; '{day} {month} {year}' is no longer used")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        from reportkit.dates import locale_of
+        try:
+            locale_of(value)
+        except (ValueError, LookupError):
+            raise ValueError(f"'{value}' is not a language Babel knows (e.g. en-GB, en-US)") from None
+        return value

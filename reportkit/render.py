@@ -7,7 +7,6 @@ citation syntax in a case file renders literally.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import functools
 import hashlib
@@ -27,13 +26,12 @@ from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
 
+from reportkit.dates import long_date, partial_date
 from reportkit.errors import ReportkitError
 from reportkit.models import XML_ILLEGAL, unwritable_character
 from reportkit.parse.markdown import (LINE_BREAK, LITERAL, LITERAL_CLOSE, LITERAL_OPEN,
                                       prose_paragraphs)
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 # Bounds on what a template may build, so that a downloaded template cannot exhaust memory or
 # time. Each is far beyond what a report needs.
 MAX_STRING = 1_000_000      # characters (or items) in one value a template makes
@@ -392,41 +390,24 @@ def restore_literals(markdown: str, literals: list[str]) -> str:
     return LITERAL.sub(escaped, markdown)
 
 
-def long_date(value: Any, date_format: str) -> str:
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value)
-    if not isinstance(value, dt.date):
-        raise TypeError(f"long_date needs a date, not {type(value).__name__}")
-    return date_format.format(day=value.day, month=MONTHS[value.month - 1], year=value.year)
-
-
-def partial_date(value: str, date_format: str) -> str:
-    """'2022-12' as 'December 2022'; a full date as long_date."""
-    parts = value.split("-")
-    if len(parts) == 3:
-        return long_date(value, date_format)
-    if len(parts) == 2:
-        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    return parts[0]
-
-
 class Renderer:
     """One per build: both sandboxes share the literal store and the filters."""
 
-    def __init__(self, template_dir: Path, date_format: str):
+    def __init__(self, template_dir: Path, language: str, date_format: str = "long"):
         self.literals = LiteralStore()
         self.template_dir = template_dir
         self.section_loader = _SectionLoader(self.literals)
-        self.report_env = self._environment(_TemplateSetLoader(template_dir, self.literals),
-                                            date_format)
-        self.section_env = self._environment(self.section_loader, date_format)
+        self.language, self.date_format = language, date_format
+        self.report_env = self._environment(_TemplateSetLoader(template_dir, self.literals))
+        self.section_env = self._environment(self.section_loader)
 
-    def _environment(self, loader: BaseLoader, date_format: str) -> ImmutableSandboxedEnvironment:
+    def _environment(self, loader: BaseLoader) -> ImmutableSandboxedEnvironment:
         env = _ReportSandbox(loader=loader, undefined=StrictUndefined, finalize=self._finalize,
                              autoescape=False, keep_trailing_newline=True,
                              trim_blocks=True, lstrip_blocks=True, bytecode_cache=_COMPILED)
-        env.filters["long_date"] = lambda value: long_date(value, date_format)
-        env.filters["partial_date"] = lambda value: partial_date(value, date_format)
+        env.filters["long_date"] = lambda value: long_date(value, self.language, self.date_format)
+        env.filters["partial_date"] = lambda value: partial_date(value, self.language,
+                                                                 self.date_format)
         env.filters = {name: _bounded_filter(function) for name, function in env.filters.items()}
         env.globals["placeholder"] = self.placeholder
         env.globals["namespace"] = _BoundedNamespace

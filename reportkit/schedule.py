@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from reportkit.anonymise import refuse_named
 from reportkit.build import Inputs, LibraryCache, compose_report
-from reportkit.cite import creator, format_date
 from reportkit.context import anonymiser_for, report_context
 from reportkit.document import Block, Document, Heading, Inline, Link, Metadata, Paragraph, Table, Text
 from reportkit.docx import write_docx
@@ -15,7 +14,8 @@ from reportkit.errors import ReportkitError
 from reportkit.load.library import Section
 from reportkit.quality.case import question_section_problems
 from reportkit.quality.text import Unit, units_in
-from reportkit.render import Renderer, long_date
+from reportkit.dates import long_date
+from reportkit.render import Renderer
 from reportkit.select import select_sections
 from reportkit.walk import body_blocks, plain_text
 
@@ -43,7 +43,7 @@ def build_schedule(inputs: Inputs, libraries: LibraryCache) -> Schedule:
     scrub = anonymiser.scrub if anonymiser else (lambda text: text)
     selected = select_sections(library, loaded)
     by_id = {section.id: section for section in selected}
-    renderer = Renderer(template_set.path, config.date_format)
+    renderer = Renderer(template_set.path, config.language, config.date_format)
     context = report_context(loaded, library, libraries.revision(library.country), [], anonymiser,
                              template_set.name)
     passages: dict[str, list[Unit]] = {}
@@ -73,7 +73,7 @@ def build_schedule(inputs: Inputs, libraries: LibraryCache) -> Schedule:
         Heading(1, (Text("Schedule of country information evidence"),), numbered=False),
         Paragraph((Text(f"Appeal reference {scrub(case.reference)}. Country: {library.info.name}. "
                         f"Expert: {loaded.expert.name}. Report dated "
-                        f"{long_date(case.report_date, config.date_format)}."),), body_style),
+                        f"{long_date(case.report_date, config.language, config.date_format)}."),), body_style),
     ]
     rows_written = 0
     for number, question in enumerate(case.instructions.questions, 1):
@@ -87,7 +87,7 @@ def build_schedule(inputs: Inputs, libraries: LibraryCache) -> Schedule:
             for unit, place in zip(units, places):
                 if unit.keys:
                     rows.append((_extract(section, place, unit),
-                                 _sources(unit, library.sources, config.date_format)))
+                                 _sources(unit, library.sources, template_set.citation_style)))
         if rows:
             blocks.append(Table(HEADER, tuple(rows)))
             rows_written += len(rows)
@@ -152,25 +152,13 @@ def _extract(section: Section, place: str, unit: Unit) -> tuple[Inline, ...]:
     return (Text(f"{section.meta.title}, {place}: ", bold=True), Text(f"“{text}”"))
 
 
-def _sources(unit: Unit, sources, date_format: str) -> tuple[Inline, ...]:
+def _sources(unit: Unit, sources, style) -> tuple[Inline, ...]:
+    """Short enough to repeat on every row: creator, short title, date, and the link itself."""
     content: list[Inline] = []
     for key in dict.fromkeys(unit.keys):
         if key not in sources:
             continue  # reported by `reportkit check` (L002); the build refuses it earlier
         if content:
             content.append(Text("; "))
-        content += _reference(sources[key], date_format)
+        content += style.form("schedule", sources[key])
     return tuple(content)
-
-
-def _reference(source, date_format: str) -> list[Inline]:
-    """Short enough to repeat on every row: creator, short title, date, and the link itself."""
-    title = source.title_short or source.title or "Untitled"
-    date = format_date(source.issued, date_format) or "undated"
-    pieces: list[Inline] = [Text(f"{creator(source)}, "), Text(title, italic=True), Text(f" ({date})")]
-    url = source.URL or (f"https://doi.org/{source.DOI}" if source.DOI else None)
-    if url:
-        pieces += [Text(", "), Link(url, (Text(url),))]
-    elif source.number:
-        pieces.append(Text(f", {source.number}"))
-    return pieces

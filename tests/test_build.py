@@ -43,12 +43,13 @@ def test_every_footnote_reference_resolves_to_a_footnote_naming_its_source(repor
     document = etree.fromstring(docx_parts(report)["word/document.xml"].encode())
     references = [int(node.get(f"{W}id")) for node in document.iter(f"{W}footnoteReference")]
     assert references == sorted(references) == list(range(1, len(notes) + 1))
-    # The first citation of a source gives the full reference, with the pinpoint kept.
-    assert "Alpha Watch, Alpha report on Testland: the full title (AW 01/2023, 25 May 2023), p. 12" in notes[1]
-    assert "https://example.org/alpha accessed 1 November 2026" in notes[1]
+    # The first citation of a source gives the full reference, with the pinpoint kept (OSCOLA:
+    # the page number alone, after the parentheses).
+    assert "Alpha Watch, Alpha report on Testland: the full title (AW 01/2023, 25 May 2023) 12" in notes[1]
+    assert "<https://example.org/alpha> accessed 1 November 2026" in notes[1]
     # Later ones give the short form with a cross-reference to the first note.
     assert "Alpha Watch, Alpha report (n 1)" in notes[2]
-    assert any("Alpha Watch, Alpha report (n 1), p. 20" in text for text in notes.values())
+    assert any("Alpha Watch, Alpha report (n 1) 20" in text for text in notes.values())
 
 
 def test_later_citations_cross_refer_to_the_first_note_with_a_live_field(report):
@@ -69,7 +70,7 @@ def test_sources_annex_lists_each_cited_source_once_with_url_and_access_date(rep
     annex = text[text.index("Annex B: Sources"):]
     assert annex.count("Alpha report on Testland: the full title") == 1
     assert annex.count("Beta story") == 1
-    assert "https://example.org/beta accessed 1 November 2026" in annex
+    assert "<https://example.org/beta> accessed 1 November 2026" in annex
 
 
 def test_case_facts_appear_where_the_template_puts_them(report):

@@ -33,7 +33,7 @@ from reportkit.build import LibraryCache, build_report, load_inputs
 from reportkit.cli.app import fail
 from reportkit.errors import ReportkitError
 from reportkit.paths import template_search_path
-from reportkit.render import MONTHS
+from reportkit.dates import long_date
 
 # 220 + 100 + 60 + 60 + 40 + 40 + 20 = 540 generated examples in every run, besides one build
 # per missing key.
@@ -307,7 +307,7 @@ def test_dates_far_out_of_range_are_refused_or_printed(pipeline, path, value):
         if path in {("report_date",), ("information_cutoff",)}:
             assert 1900 <= value.year <= 2200
         if path in {("instructions", "date"), ("applicant", "events", 0, "date")}:
-            assert outcome.shows(f"{value.day} {MONTHS[value.month - 1]} {value.year}")
+            assert outcome.shows(long_date(value, "en-GB"))
 
 
 # ---------------------------------------------------------------- hostile YAML

@@ -69,7 +69,7 @@ def test_show_writes_each_citation_as_a_short_reference_and_lists_the_sources():
     assert "[@" not in text
     sources = text.split("## Sources", 1)[1]
     assert "- [alpha-2023] Alpha Watch, *Alpha report on Testland: the full title* (AW 01/2023, " \
-           "25 May 2023), https://example.org/alpha accessed 1 November 2026." in sources
+           "25 May 2023) <https://example.org/alpha> accessed 1 November 2026." in sources
     assert "- [beta-news] Beta Media, ‘Beta story’, *The Beta Times*" in sources
 
 

@@ -7,6 +7,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportkit.cite import CitationStyle
 from reportkit.errors import ReportkitError
 from reportkit.load.files import regular_file_size
 from reportkit.load.yaml_file import load_yaml
@@ -19,6 +20,7 @@ class TemplateSetDir:
     name: str
     path: Path
     config: TemplateSet
+    citation_style: CitationStyle
 
     @property
     def reference_docx(self) -> Path:
@@ -57,7 +59,14 @@ def load_template_set(name: str, search_path: list[Path]) -> TemplateSetDir:
         raise ReportkitError(f"the report template '{config.report}' is missing",
                              path=path / "template.yaml")
     check_reference_docx(path / "reference.docx")
-    return TemplateSetDir(name, path, config)
+    style_path = path / config.citation_style
+    if not style_path.resolve().is_relative_to(path.resolve()) or not style_path.is_file():
+        raise ReportkitError(f"the citation style '{config.citation_style}' is not a file in the "
+                             "template set", path=path / "template.yaml",
+                             hint="name a style file inside the set's folder, e.g. oscola.yaml")
+    style = CitationStyle.load(load_yaml(style_path), style_path, config.language,
+                               config.date_format)
+    return TemplateSetDir(name, path, config, style)
 
 
 _WORD_PARTS = ("[Content_Types].xml", "word/document.xml", "word/styles.xml")

@@ -241,7 +241,8 @@ class _BlockBuilder:
                 emit(Link(url, tuple(content)))
             elif kind == "citation":
                 items = tuple(CiteItem(item["key"], _restore(item["locator"], self.literals),
-                                       _restore(item["prefix"], self.literals))
+                                       _restore(item["prefix"], self.literals),
+                                       _restore(item["suffix"], self.literals), item["mode"])
                               for item in child.meta["items"])
                 emit(Citation(items, Origin(self.path, line)))
             elif kind == "inline_note":

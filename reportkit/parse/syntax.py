@@ -11,27 +11,34 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
-# pandoc citation syntax: [@key], [@key, p. 12], [see @a; @b, fn 3]
-_KEY = r"[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*"
-_ITEM = re.compile(rf"^\s*(?P<prefix>[^@;\]]*?)\s*-?@(?P<key>{_KEY})(?P<rest>[^;]*)$")
+# pandoc's citation syntax (pandoc's manual, "Citation syntax"). A key starts with a letter, digit
+# or "_" and may hold single internal punctuation (`:.#$%&-+?<>~/`); "@Foo_bar.baz." is the key
+# "Foo_bar.baz" and "@Foo_bar--baz" the key "Foo_bar". `@{...}` holds any other key.
+_KEY = r"(?:\{(?P<braced>[^{}]+)\}|(?P<bare>\w+(?:[:.#$%&\-+?<>~/]\w+)*))"
+_ITEM = re.compile(rf"^\s*(?P<prefix>[^@;\]]*?)\s*(?P<minus>-?)@{_KEY}(?P<rest>.*)$", re.S)
+_IN_TEXT = re.compile(rf"@{_KEY}")
 PLACEHOLDER_PREFIX = "[EXPERT TO COMPLETE"
 
 
-def _strip_key(key: str) -> tuple[str, str]:
-    """pandoc drops trailing punctuation from a key: '@doe99.' is the key 'doe99'."""
-    stripped = key.rstrip(".:,;?")
-    return stripped, key[len(stripped):]
+def _item(key: str, rest: str, prefix: str, mode: str) -> dict:
+    """An item's key, and what follows it: after a comma, the locator ("p. 3"); otherwise a
+    suffix printed as written ("." in `[@key.]`)."""
+    rest = rest.strip()
+    locator, suffix = (rest[1:].strip(), "") if rest.startswith(",") else ("", rest)
+    return {"key": key, "locator": locator, "prefix": prefix.strip(), "suffix": suffix,
+            "mode": mode}
 
 
 def parse_citation_body(body: str) -> list[dict] | None:
+    """The items of a bracketed citation, or None if `body` is not one."""
     items = []
     for part in body.split(";"):
         match = _ITEM.match(part)
         if not match:
             return None
-        key, trailing = _strip_key(match.group("key"))
-        locator = (trailing + match.group("rest")).strip().lstrip(",").strip()
-        items.append({"key": key, "locator": locator, "prefix": match.group("prefix").strip()})
+        key = match.group("braced") or match.group("bare")
+        items.append(_item(key, match.group("rest"), match.group("prefix"),
+                           "suppress-author" if match.group("minus") else "normal"))
     return items
 
 
@@ -68,6 +75,34 @@ def citation_rule(state: StateInline, silent: bool) -> bool:
         token.meta = {"items": items}
         token.content = body
     state.pos = close + 1
+    return True
+
+
+def in_text_citation_rule(state: StateInline, silent: bool) -> bool:
+    """`@key says` and `@key [p. 3] says`: an author-in-text citation. An "@" inside a word (an
+    e-mail address) is not one."""
+    start = state.pos
+    if state.src[start] != "@" or (start and (state.src[start - 1].isalnum()
+                                              or state.src[start - 1] in "_-")):
+        return False
+    match = _IN_TEXT.match(state.src, start, state.posMax)
+    if not match:
+        return False
+    end = match.end()
+    rest = ""
+    after = state.src[end:end + 2]
+    if after.startswith(" [") or after.startswith("["):
+        opening = end + (1 if after.startswith(" ") else 0)
+        close = _bracket_end(state.src, opening, state.posMax)
+        if close > 0 and "@" not in state.src[opening:close] and not (
+                close + 1 < state.posMax and state.src[close + 1] in "(["):
+            rest, end = ", " + state.src[opening + 1:close], close + 1
+    if not silent:
+        token = state.push("citation", "", 0)
+        key = match.group("braced") or match.group("bare")
+        token.meta = {"items": [_item(key, rest, "", "author-in-text")]}
+        token.content = state.src[start:end]
+    state.pos = end
     return True
 
 
@@ -109,6 +144,7 @@ def make_parser() -> MarkdownIt:
     parser.inline.ruler.before("link", "placeholder", placeholder_rule)
     parser.inline.ruler.before("link", "citation", citation_rule)
     parser.inline.ruler.before("link", "inline_note", inline_note_rule)
+    parser.inline.ruler.before("link", "in_text_citation", in_text_citation_rule)
     return parser
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportkit.cite import UNKNOWN_CITATION_KEY
 from reportkit.crossref import case_problems
 from reportkit.errors import Problem, ReportkitError
 from reportkit.load.library import Library
@@ -69,7 +70,7 @@ def check_paths(root: Path, cases: list[Path], template_dirs: list[Path], checks
             else:
                 # Unknown citation keys are a check (L002); other cross-references are invalid input.
                 invalid([problem for problem in library_problems(library)
-                         if not problem.message.startswith("unknown citation key")])
+                         if problem.code != UNKNOWN_CITATION_KEY])
                 result.libraries.append(country)
             libraries[country] = library
         return libraries[country]
