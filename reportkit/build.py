@@ -7,11 +7,13 @@ from pathlib import Path
 
 from reportkit import __version__
 from reportkit.anonymise import Anonymiser, refuse_named
+from reportkit.case_options import case_options
 from reportkit.cite import resolve_citations
 from reportkit.context import anonymiser_for, report_context
 from reportkit.crossref import (case_problems, library_problems, part_problems,
                                 template_citation_problems)
 from reportkit.document import Document, Metadata, Placeholder
+from reportkit.docx.append import append_documents
 from reportkit.errors import ReportkitError
 from reportkit.load.case import LoadedCase, load_case
 from reportkit.load.library import Library, Section, load_library
@@ -30,6 +32,7 @@ class Inputs:
     loaded: LoadedCase
     library: Library
     template_set: TemplateSetDir
+    options: dict = field(default_factory=dict)  # the case's template-set options, with defaults
 
     @property
     def paths(self) -> list[Path]:
@@ -67,9 +70,6 @@ class LibraryCache:
             self._libraries[country] = library
         return self._libraries[country]
 
-    def revision(self, country: str) -> str:
-        return f"{self.get(country).info.library_version} ({self.commit(country)})"
-
     def commit(self, country: str) -> str:
         """The library's git commit, or a hash of its files outside git."""
         if country not in self._revisions:
@@ -104,7 +104,7 @@ def load_inputs(case_path: Path, libraries: LibraryCache, template_dirs: list[Pa
     problems += template_citation_problems(library, template_set.path)
     if problems:
         raise ReportkitError.from_problems(problems)
-    return Inputs(loaded, library, template_set)
+    return Inputs(loaded, library, template_set, case_options(loaded, template_set.config))
 
 
 @dataclass
@@ -128,7 +128,7 @@ def compose_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fa
     summary is used)."""
     draft = _compose(inputs, libraries, anonymise, frozenset())
     limit = inputs.template_set.config.page_limit
-    if not limit or inputs.loaded.case.permission_to_exceed_page_limit:
+    if not limit or inputs.options.get("permission_to_exceed_page_limit"):
         return draft
     shortenable = sorted((section for section in draft.sections
                           if section.meta.summary and section.path != inputs.loaded.path),
@@ -170,8 +170,7 @@ def _compose(inputs: Inputs, libraries: LibraryCache, anonymise: bool,
     sections = select_sections(library, loaded)
     # Render: each section with the case's variables, then the report around them.
     renderer = Renderer(template_set.path, config.language, config.date_format)
-    partial_context = report_context(loaded, library, libraries.revision(library.country), [],
-                                     anonymiser, template_set.name)
+    partial_context = report_context(loaded, library, [], anonymiser, template_set, inputs.options)
     rendered = []
     for section in sections:
         from_library = section.path != loaded.path  # case-file overrides are not Jinja templates
@@ -191,8 +190,7 @@ def _compose(inputs: Inputs, libraries: LibraryCache, anonymise: bool,
         identifier = anonymiser.scrub(section.id) if anonymiser else section.id
         source = None if from_library else section.body  # a case's own text: hashed as written
         rendered.append({**meta, "body": region(kind, identifier, body, source)})
-    context = report_context(loaded, library, libraries.revision(library.country), rendered,
-                             anonymiser, template_set.name)
+    context = report_context(loaded, library, rendered, anonymiser, template_set, inputs.options)
     for index, question in enumerate(context["instructions"]["questions"], 1):
         # Markdown with citations, no Jinja; an unanswered question's placeholder is the
         # answer's region too, so that an answer written over it in Word is read back.
@@ -222,6 +220,8 @@ def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fals
                                draft.sections, draft.cited, anonymiser, draft.document, output)
     data = write_docx(draft.document, template_set.reference_docx, template_set.config.styles,
                       record_xml(record))
+    # The expert's CV as a Word document, when the expert file names one, is the last annex.
+    data = append_documents(data, [loaded.cv_docx] if loaded.cv_docx else [])
     if anonymiser is not None:
         refuse_named(anonymiser, inputs, draft.sections, draft.document,
                      restore_literals(draft.markdown, draft.literals), record_xml(record).decode(),
@@ -248,7 +248,7 @@ def refuse_over_limit(count, limit: int | None, case_path: Path) -> None:
             f"{limit}; --final writes a report over the limit only with the tribunal's permission",
             path=case_path,
             hint="shorten it (sections with a `summary:` are shortened first), or, once permission "
-                 "is given, set permission_to_exceed_page_limit: true")
+                 "is given, set options: {permission_to_exceed_page_limit: true}")
 
 
 def _metadata(loaded: LoadedCase, library: Library, language: str,

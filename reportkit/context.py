@@ -8,6 +8,7 @@ from typing import Any
 from reportkit.anonymise import Anonymiser, initials, scrub_data
 from reportkit.load.case import LoadedCase
 from reportkit.load.library import Library
+from reportkit.load.templates import TemplateSetDir
 from reportkit.render import Markdown
 from reportkit.select import serves
 
@@ -54,14 +55,18 @@ def chronology_rows(library: Library, case: dict[str, Any], profiles: set[str]) 
     return sorted(rows, key=lambda row: (row["sort"], row["source"] != "country"))
 
 
-def library_context(library: Library, library_version: str) -> dict[str, Any]:
-    return {"name": library.info.name, "country": library.country,
-            "iso_code": library.info.iso_code, "version": library_version}
+def library_context(library: Library) -> dict[str, Any]:
+    """What the report says about the library: its title and version, never a commit hash (that
+    stays in the provenance record)."""
+    info = library.info
+    return {"name": info.name, "country": library.country, "iso_code": info.iso_code,
+            "title": info.title or f"{info.name}: country information",
+            "version": info.library_version}
 
 
-def report_context(loaded: LoadedCase, library: Library, library_version: str,
-                   sections: list[dict[str, Any]], anonymiser: Anonymiser | None,
-                   template_name: str) -> dict[str, Any]:
+def report_context(loaded: LoadedCase, library: Library, sections: list[dict[str, Any]],
+                   anonymiser: Anonymiser | None, template_set: TemplateSetDir,
+                   options: dict[str, Any]) -> dict[str, Any]:
     case = case_context(loaded, anonymiser)
     profiles = loaded.case.applicant.profiles
     cutoff = loaded.case.information_cutoff or loaded.case.report_date
@@ -70,13 +75,15 @@ def report_context(loaded: LoadedCase, library: Library, library_version: str,
         "applicant": case["applicant"],
         "instructions": case["instructions"],
         "expert": loaded.expert.model_dump(),
-        "library": library_context(library, library_version),
+        "library": library_context(library),
         "profiles": [{"id": profile, **library.profiles[profile].model_dump()} for profile in profiles],
         "sections": sections,
         "parts": {part: [s for s in sections if s["part"] == part]
                   for part in dict.fromkeys(s["part"] for s in sections)},
         "chronology": chronology_rows(library, case, set(profiles)),
         "information_cutoff": cutoff,
-        "template_set": template_name,
+        "template_set": template_set.name,
+        "terms": dict(template_set.config.terms),
+        "options": options,
         "generated_on": dt.date.isoformat(loaded.case.report_date),
     }

@@ -1,4 +1,5 @@
-"""Dates as the court's language writes them, from Babel's locale data (no month names in code).
+"""Dates and lists as the court's language writes them, from Babel's locale data (no month
+names or conjunctions in code).
 
 The template set's `language` (e.g. "en-GB") chooses the locale; its `date_format` is "long"
 (the locale's own long form: "1 November 2026", "November 1, 2026") or a CLDR pattern.
@@ -12,6 +13,7 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
+from babel.lists import format_list
 
 
 @lru_cache(maxsize=None)
@@ -52,3 +54,10 @@ def date_parts(parts: tuple[int, ...], language: str, date_format: str = "long")
         return ""
     return partial_date("-".join(f"{part:02d}" if index else str(part)
                                  for index, part in enumerate(parts)), language, date_format)
+
+
+def join_and(items: list, language: str) -> str:
+    """["Spanish", "Aymara"] as "Spanish and Aymara" (three or more as the language lists them)."""
+    if isinstance(items, str) or not isinstance(items, (list, tuple)):
+        raise TypeError(f"join_and needs a list, not {type(items).__name__}")
+    return format_list([str(item) for item in items], locale=locale_of(language)) if items else ""

@@ -88,9 +88,23 @@ class Expert(Strict):
     languages: list[Text] = []
     expertise: Text = ""
     publications: list[Text] = []
-    cv_annex: Text | None = None
+    posts: list[Text] = []                  # posts held, for the CV annex
+    previous_instructions: list[Text] = []  # e.g. "Upper Tribunal, country guidance case, 2024"
+    # A CV as a Word document, appended as the CV annex; relative to the expert's file.
+    cv_docx: Text | None = None
+    cv_annex: Any = None  # earlier versions named the CV's annex here; refused (see below)
     address: Text | None = None
     fictional: bool = False
+
+
+    @field_validator("cv_annex")
+    @classmethod
+    def _cv_is_annex_c(cls, value: Any) -> Any:
+        if value is not None:
+            raise ValueError("no longer used: the CV is always the report's Annex C, made from "
+                             "qualifications, posts, publications and previous_instructions, or "
+                             "from the Word document named by cv_docx; delete this line")
+        return value
 
 
 class SectionReplacement(Strict):
@@ -132,13 +146,25 @@ class Case(Strict):
     anonymise: bool = False
     protected_names: list[Text] = []
     anonymity_allow: list[AnonymityAllow] = []
-    permission_to_exceed_page_limit: bool = False
-    signed_within_united_states: bool = True
+    # Fields of the case's template set (its template.yaml `options:`), e.g. `hearing_centre`
+    # for uk, `a_number` for us; checked against the set when the case is built.
+    options: dict[Identifier, Any] = {}
+    # Spellings of earlier versions, refused with the new one (see _moved_to_options).
+    permission_to_exceed_page_limit: Any = None
+    signed_within_united_states: Any = None
     instructions: Instructions
     expert: Expert | Text
     applicant: Applicant
     sections: SectionOverrides = SectionOverrides()
     fictional: bool = False
+
+    @field_validator("permission_to_exceed_page_limit", "signed_within_united_states")
+    @classmethod
+    def _moved_to_options(cls, value: Any, info) -> Any:
+        if value is not None:
+            raise ValueError(f"this field is now a template-set option: write it as "
+                             f"`options: {{{info.field_name}: {str(value).lower()}}}`")
+        return value
 
     @field_validator("report_date", "information_cutoff")
     @classmethod
@@ -168,6 +194,7 @@ class Profile(Strict):
 
 class CountryInfo(Strict):
     name: Text
+    title: Text | None = None   # the library's title as the report names it; default "{name}: country information"
     iso_code: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
     library_version: Text = "unversioned"
     profiles: list[Identifier] = Field(min_length=1)
@@ -290,6 +317,14 @@ class ChronologyEntry(Strict):
     profiles: list[Identifier] = ["all"]
 
 
+class TemplateOption(Strict):
+    """A field a case may give under `options:` for this template set."""
+
+    type: Literal["text", "date", "bool", "number"]
+    default: Any = None
+    description: Text = ""
+
+
 class TemplateSet(Strict):
     """`template.yaml` of a template set."""
 
@@ -303,6 +338,8 @@ class TemplateSet(Strict):
     citation_style: Text    # the style file in the set folder, e.g. oscola.yaml
     # The parts the report template prints, in order; a section's `part:` must be one of them.
     parts: list[Identifier] = Field(min_length=1)
+    terms: dict[Identifier, Text] = {}               # the court's words, for the shared report
+    options: dict[Identifier, TemplateOption] = {}   # fields a case may give for this set
     styles: dict[Identifier, Text]
     page_limit: int | None = None
     page: dict[str, Any] = {}

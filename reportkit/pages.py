@@ -185,7 +185,7 @@ def page_limit_warning(count: PageCount, limit: int | None) -> str | None:
     how = ("an estimate; `--final` or `check --pages` counts exactly with LibreOffice"
            if count.estimated else "counted by LibreOffice")
     return (f"the report is {count.pages} pages ({how}); the template set's limit is {limit} "
-            f"pages unless permission is given (set permission_to_exceed_page_limit: true once it is)")
+            f"pages unless permission is given (set options: {{permission_to_exceed_page_limit: true}} once it is)")
 
 
 @dataclass(frozen=True)
@@ -213,5 +213,5 @@ def count_case_pages(cases: list[Path], library_root: Path, template_dirs: list[
     pdfs = convert_many([report.docx for _, _, report in built])
     return [CasePages(case, PageCount(pdf_page_count(pdf), estimated=False),
                       inputs.template_set.config.page_limit,
-                      inputs.loaded.case.permission_to_exceed_page_limit)
+                      inputs.options.get("permission_to_exceed_page_limit"))
             for (case, inputs, _), pdf in zip(built, pdfs)]

@@ -26,7 +26,7 @@ from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
 
-from reportkit.dates import long_date, partial_date
+from reportkit.dates import join_and, long_date, partial_date
 from reportkit.errors import ReportkitError
 from reportkit.models import XML_ILLEGAL, unwritable_character
 from reportkit.parse.markdown import (LINE_BREAK, LITERAL, LITERAL_CLOSE, LITERAL_OPEN,
@@ -333,17 +333,35 @@ class _CompiledTemplates(BytecodeCache):
 _COMPILED = _CompiledTemplates()
 
 
+BASE_TEMPLATE_SET = "_base"
+
+
+def bundled_base() -> Path:
+    from reportkit.paths import template_search_path
+    return template_search_path([])[-1] / BASE_TEMPLATE_SET
+
+
 class _TemplateSetLoader(FileSystemLoader):
-    """Loads only files inside the template set: a symbolic link cannot point out of it."""
+    """Loads a template set's files, then the shared base set (`_base`, beside the set or else
+    the bundled one): a set's own file of a name wins, and `_base/NAME` always means the base's.
+    Nothing outside these two folders is served, not even through a symbolic link."""
 
     def __init__(self, folder: Path, literals: LiteralStore):
-        super().__init__(str(folder))
-        self.folder = folder.resolve()
+        # The base beside the set (a copy made by `templates copy`), else the bundled one.
+        beside = folder.parent / BASE_TEMPLATE_SET
+        self.base = (beside if beside.is_dir() else bundled_base()).resolve()
+        super().__init__([str(folder), str(self.base)])
+        self.folders = (folder.resolve(), self.base)
         self.literals = literals
 
     def get_source(self, environment, template):
-        source, filename, uptodate = super().get_source(environment, template)
-        if not Path(filename).resolve().is_relative_to(self.folder):
+        prefix = BASE_TEMPLATE_SET + "/"
+        if template.startswith(prefix):
+            source, filename, uptodate = FileSystemLoader(str(self.base)).get_source(
+                environment, template[len(prefix):])
+        else:
+            source, filename, uptodate = super().get_source(environment, template)
+        if not any(Path(filename).resolve().is_relative_to(folder) for folder in self.folders):
             raise TemplateNotFound(template)
         return self.literals.protect(source, filename), filename, uptodate
 
@@ -398,7 +416,8 @@ class Renderer:
         self.template_dir = template_dir
         self.section_loader = _SectionLoader(self.literals)
         self.language, self.date_format = language, date_format
-        self.report_env = self._environment(_TemplateSetLoader(template_dir, self.literals))
+        self.report_loader = _TemplateSetLoader(template_dir, self.literals)
+        self.report_env = self._environment(self.report_loader)
         self.section_env = self._environment(self.section_loader)
 
     def _environment(self, loader: BaseLoader) -> ImmutableSandboxedEnvironment:
@@ -408,6 +427,7 @@ class Renderer:
         env.filters["long_date"] = lambda value: long_date(value, self.language, self.date_format)
         env.filters["partial_date"] = lambda value: partial_date(value, self.language,
                                                                  self.date_format)
+        env.filters["join_and"] = lambda items: join_and(items, self.language)
         env.filters = {name: _bounded_filter(function) for name, function in env.filters.items()}
         env.globals["placeholder"] = self.placeholder
         env.globals["namespace"] = _BoundedNamespace
@@ -444,15 +464,17 @@ class Renderer:
 
     def render_report(self, template_name: str, context: dict[str, Any]) -> str:
         return self.literals.line_breaks(
-            _render(self.report_env, template_name, context, None, self.template_dir))
+            _render(self.report_env, template_name, context, None, self.report_loader.folders))
 
 
-def _error_line(error: BaseException, filenames: set[str] | None, folder: Path | None):
+def _error_line(error: BaseException, filenames: set[str] | None,
+                folders: tuple[Path, ...] = ()):
     """The template file and line that were running when `error` was raised."""
     found = None
     for frame in traceback.extract_tb(error.__traceback__):
         name = frame.filename
-        if (filenames and name in filenames) or (folder and name.startswith(str(folder))):
+        if (filenames and name in filenames) or any(name.startswith(str(folder))
+                                                    for folder in folders):
             found = (name, frame.lineno)
     return found
 
@@ -492,7 +514,7 @@ def _generate(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, 
 
 
 def _render(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any],
-            filenames: set[str] | None, folder: Path | None = None) -> str:
+            filenames: set[str] | None, folders: tuple[Path, ...] = ()) -> str:
     try:
         return _generate(env, name, context)
     except TemplateSyntaxError as error:
@@ -500,7 +522,7 @@ def _render(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, An
                              path=error.filename or name, line=error.lineno) from None
     except (TemplateError, SecurityError, TypeError, ValueError, AttributeError, KeyError,
             IndexError, ZeroDivisionError, OverflowError, RecursionError, MemoryError) as error:
-        where = _error_line(error, filenames, folder)
+        where = _error_line(error, filenames, folders)
         path, line = where if where else (name, None)
         if isinstance(error, UndefinedError):
             message, hint = _undefined(error, _source_line(env, path, line), context)
@@ -569,7 +591,7 @@ def _describe(error: BaseException) -> tuple[str, str | None]:
                 "check the spelling; `reportkit schema case` lists the case fields")
     if isinstance(error, TemplateNotFound):
         return (f"template '{error.name}' not found",
-                "includes are looked up inside the template set's own folder")
+                "includes are looked up in the template set's folder, then in its _base")
     if isinstance(error, SecurityError):
         return f"not allowed in a template: {error}", None
     if isinstance(error, UnwritableText):

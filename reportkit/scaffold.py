@@ -8,7 +8,8 @@ from string import Template
 
 from reportkit.errors import ReportkitError
 from reportkit.load.library import available_countries, load_library
-from reportkit.load.templates import available_template_sets
+from reportkit.load.templates import available_template_sets, load_template_set
+from reportkit.models import TemplateSet
 
 SKELETON = Path(__file__).parent / "data" / "new-case.yaml"
 # The JSON Schema of a case file, generated from models.Case and shipped with the package so
@@ -51,8 +52,30 @@ def new_case_text(case: Path, country: str, profiles: list[str], jurisdiction: s
     if jurisdiction not in template_sets:
         raise ReportkitError(f"unknown jurisdiction '{jurisdiction}'",
                              hint=f"available: {', '.join(template_sets)}")
+    template_set = load_template_set(jurisdiction, template_dirs).config
+    person = template_set.terms.get("person", "applicant")
     return Template(SKELETON.read_text(encoding="utf-8")).substitute(
+        options=options_block(template_set), person=person, Person=person.capitalize(),
+        reference=template_set.terms.get("reference_example", "PA/00000/0000"),
         schema_location=case_schema_location(), case_name=case.name, jurisdiction=jurisdiction,
         jurisdictions=" | ".join(template_sets), country=country,
         countries=" | ".join(countries), today=dt.date.today().isoformat(),
         profiles=", ".join(profiles), available_profiles=", ".join(library.info.profiles))
+
+
+def options_block(template_set: TemplateSet) -> str:
+    """The `options:` of a new case file: each field the template set declares, with its
+    default (a field with none is left commented out) and what it is for."""
+    import json
+
+    if not template_set.options:
+        return f"options: {{}}                          # the {template_set.name} template set has none"
+    lines = [f"options:                             # fields of the {template_set.name} template set"]
+    for name, option in template_set.options.items():
+        if option.default is None:
+            example = {"date": "YYYY-MM-DD", "bool": "false", "number": "0"}.get(option.type, '""')
+            entry = f"  # {name}: {example}"
+        else:
+            entry = f"  {name}: {json.dumps(option.default, ensure_ascii=False)}"
+        lines.append(f"{entry:<36} # {option.description}" if option.description else entry)
+    return "\n".join(lines)

@@ -44,8 +44,7 @@ def build_schedule(inputs: Inputs, libraries: LibraryCache) -> Schedule:
     selected = select_sections(library, loaded)
     by_id = {section.id: section for section in selected}
     renderer = Renderer(template_set.path, config.language, config.date_format)
-    context = report_context(loaded, library, libraries.revision(library.country), [], anonymiser,
-                             template_set.name)
+    context = report_context(loaded, library, [], anonymiser, template_set, inputs.options)
     passages: dict[str, list[Unit]] = {}
     # The report itself, to give each passage the number Word shows beside it there.
     draft = compose_report(inputs, libraries, anonymiser is not None)

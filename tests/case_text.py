@@ -25,7 +25,8 @@ EXPERT = {
     "languages": ["English"],
     "expertise": "Fictional expertise on Testland.",
     "publications": ["A fictional book"],
-    "cv_annex": "Annex C",
+    "posts": ["Lecturer, University of Testland (fictional)"],
+    "previous_instructions": ["Reports on Testland in fictional appeals"],
     "address": "1 Fictional Street",
 }
 BASE_CASE = {
@@ -74,7 +75,9 @@ PRINTED_FIELDS: list[tuple] = [
     ("expert", "title"),
     ("expert", "qualifications", 0),
     ("expert", "expertise"),
-    ("expert", "cv_annex"),
+    ("expert", "posts", 0),
+    ("expert", "previous_instructions", 0),
+    ("expert", "publications", 0),
     ("applicant", "name"),
     ("applicant", "ethnicity"),
     ("applicant", "home_region"),

@@ -47,9 +47,10 @@ def test_check_reports_the_same_problem(case):
 
 @pytest.fixture
 def template_copy(tmp_path) -> Path:
-    """A user's copy of the uk template set, to break."""
+    """A user's copy of the uk template set and the shared base it extends, to break."""
     folder = tmp_path / "templates"
     shutil.copytree(ROOT / "templates" / "uk", folder / "uk")
+    shutil.copytree(ROOT / "templates" / "_base", folder / "_base")
     return folder
 
 
@@ -64,7 +65,7 @@ def template_copy(tmp_path) -> Path:
     ("# Expertise", "# Expertise {% include 'no-such-partial.md.j2' %}", "template 'no-such-partial.md.j2' not found"),
 ])
 def test_template_errors_name_the_template_file_and_line(template_copy, tmp_path, old, new, message):
-    report = template_copy / "uk" / "report.md.j2"
+    report = template_copy / "_base" / "report.md.j2"
     line = edit(report, old, new)
     output = tmp_path / "report.docx"
     result = run_cli("build", FIXTURE_CASES / "journalist.yaml", "-o", output,

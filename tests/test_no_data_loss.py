@@ -66,7 +66,7 @@ def _break_case(job):
 def _break_template(job):
     templates = job["root"] / "templates"
     shutil.copytree(ROOT / "templates" / "uk", templates / "uk")
-    (templates / "uk" / "cover.md.j2").write_text("{% if %}\n")
+    (templates / "uk" / "report.md.j2").write_text("{% if %}\n")
     return ["--templates", templates]
 
 

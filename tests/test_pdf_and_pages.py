@@ -116,7 +116,7 @@ def _answer_every_question(case: Path) -> Path:
 def test_permission_silences_the_page_limit_warning(tmp_path, short_limit, without_libreoffice):
     case = tmp_path / "case.yaml"
     text = (FIXTURE_CASES / "journalist.yaml").read_text(encoding="utf-8")
-    case.write_text(text.replace("anonymise: false", "anonymise: false\npermission_to_exceed_page_limit: true")
+    case.write_text(text.replace("anonymise: false", "anonymise: false\noptions:\n  permission_to_exceed_page_limit: true")
                     , encoding="utf-8")
     shutil.copy(FIXTURE_CASES / "expert.yaml", tmp_path / "expert.yaml")
     result = run_cli("build", case, "-o", tmp_path / "report.docx", "--library", FIXTURE_LIBRARY,

@@ -65,6 +65,7 @@ PAYLOADS = {
     "import-absolute": "{% import '/etc/passwd' as secrets %}",
     "extends-absolute": "{% extends '/etc/passwd' %}",
     "include-symlink": "{% include 'linked.md.j2' %}",
+    "include-out-of-the-base": "{% include '_base/../../private.txt' %}",
 }
 
 
@@ -77,6 +78,7 @@ def hostile(tmp_path: Path, monkeypatch) -> dict[str, Path]:
     """Copies of the uk templates, the fixture library and cases, plus a private file."""
     monkeypatch.setattr(render, "TIME_LIMIT", 2.0)
     shutil.copytree(ROOT / "templates" / "uk", tmp_path / "templates" / "uk")
+    shutil.copytree(ROOT / "templates" / "_base", tmp_path / "templates" / "_base")
     shutil.copytree(FIXTURE_LIBRARY, tmp_path / "library")
     shutil.copytree(FIXTURE_CASES, tmp_path / "cases")
     secret = tmp_path / "private.txt"
@@ -100,7 +102,7 @@ def _assert_refused(result, paths: dict[str, Path], edited: Path) -> None:
 
 @pytest.mark.parametrize("name", sorted(PAYLOADS))
 def test_payload_in_a_template_fails_cleanly(hostile, name):
-    edited = hostile["root"] / "templates" / "uk" / "methodology.md.j2"
+    edited = hostile["root"] / "templates" / "_base" / "methodology.md.j2"
     edited.write_text(_with_payload(edited.read_text(), PAYLOADS[name], hostile["marker"]))
     result = run_cli("build", hostile["case"], "-o", hostile["output"],
                      "--library", hostile["root"] / "library",
@@ -118,7 +120,7 @@ def test_payload_in_a_library_section_fails_cleanly(hostile, name):
 
 
 def test_the_error_names_the_line_of_the_payload(hostile):
-    edited = hostile["root"] / "templates" / "uk" / "methodology.md.j2"
+    edited = hostile["root"] / "templates" / "_base" / "methodology.md.j2"
     text = edited.read_text().rstrip("\n") + "\n\n{{ ''.__class__ }}\n"
     edited.write_text(text)
     result = run_cli("build", hostile["case"], "-o", hostile["output"],
@@ -129,7 +131,7 @@ def test_the_error_names_the_line_of_the_payload(hostile):
 
 def test_ordinary_template_features_still_work(hostile):
     """The bounds leave room for what templates really do: loops, joins, namespaces, format."""
-    edited = hostile["root"] / "templates" / "uk" / "methodology.md.j2"
+    edited = hostile["root"] / "templates" / "_base" / "methodology.md.j2"
     edited.write_text(edited.read_text() + (
         "\n{% set ns = namespace(count=0) %}{% for language in applicant.languages %}"
         "{% set ns.count = ns.count + 1 %}{% endfor %}"

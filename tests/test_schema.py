@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import pytest
+
 from conftest import FIXTURE_LIBRARY, ROOT, run_cli
 
 SHIPPED = ROOT / "reportkit" / "data" / "case.schema.json"
@@ -46,10 +48,28 @@ def test_new_points_the_case_file_at_the_shipped_schema(tmp_path):
     assert Path(unquote(location.path)).read_text(encoding="utf-8") == SHIPPED.read_text(encoding="utf-8")
 
 
-def test_a_case_written_by_new_still_loads_and_builds_once_filled_in(tmp_path):
+@pytest.mark.parametrize("jurisdiction, present, absent", [
+    ("uk", ["hearing_centre", "permission_to_exceed_page_limit", "appellant's initials",
+            "e.g. PA/00000/0000"], ["a_number", "signed_within_united_states", "respondent"]),
+    ("us", ["a_number", "signed_within_united_states", "respondent's initials",
+            "e.g. A 000-000-000"], ["hearing_centre", "permission_to_exceed", "appellant"]),
+])
+def test_new_writes_the_fields_and_words_of_the_jurisdiction_asked(tmp_path, jurisdiction, present,
+                                                                  absent):
+    case = tmp_path / "new.yaml"
+    result = run_cli("new", case, "--country", "testland", "--profile", "journalist",
+                     "--jurisdiction", jurisdiction, "--library", FIXTURE_LIBRARY)
+    assert result.exit_code == 0, result.stderr
+    text = case.read_text(encoding="utf-8")
+    assert [word for word in present if word not in text] == []
+    assert [word for word in absent if word in text] == []
+
+
+@pytest.mark.parametrize("jurisdiction", ["uk", "us"])
+def test_a_case_written_by_new_still_loads_and_builds_once_filled_in(tmp_path, jurisdiction):
     case = tmp_path / "new.yaml"
     assert run_cli("new", case, "--country", "testland", "--profile", "journalist",
-                   "--jurisdiction", "uk", "--library", FIXTURE_LIBRARY).exit_code == 0
+                   "--jurisdiction", jurisdiction, "--library", FIXTURE_LIBRARY).exit_code == 0
     text = case.read_text(encoding="utf-8")
     output = tmp_path / "new.docx"
     unfilled = run_cli("build", case, "-o", output, "--library", FIXTURE_LIBRARY)

@@ -17,8 +17,11 @@ def table(stdout: str) -> list[list[str]]:
 
 
 def add_marker(template_set: Path, marker: str) -> None:
+    """A paragraph at the end of the set's cover page (a set's report.md.j2 overrides blocks)."""
     report = template_set / "report.md.j2"
-    report.write_text(report.read_text(encoding="utf-8") + f"\n\n{marker}\n", encoding="utf-8")
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("{% endblock %}", f"\n{marker}\n\n{{% endblock %}}", 1),
+                      encoding="utf-8")
 
 
 def build_text(tmp_path: Path, *options: str | Path) -> str:
@@ -85,6 +88,21 @@ def test_copy_makes_dir_name_and_a_build_with_templates_dir_uses_the_copy(tmp_pa
         encoding="utf-8")
 
 
+def test_copy_brings_the_shared_base_once_and_the_copy_uses_it(tmp_path):
+    folder = tmp_path / "my-templates"
+    assert run_cli("templates", "copy", "uk", folder).exit_code == 0
+    base = folder / "_base"
+    comparison = filecmp.dircmp(ROOT / "templates" / "_base", base)
+    assert not comparison.left_only and not comparison.right_only and not comparison.diff_files
+    methodology = base / "methodology.md.j2"
+    methodology.write_text("MARKER-IN-THE-BASE\n", encoding="utf-8")
+    assert "MARKER-IN-THE-BASE" in build_text(tmp_path, "--templates", folder)
+    # A second set copied into the same folder shares the edited base; it is never overwritten.
+    second = run_cli("templates", "copy", "us", folder)
+    assert second.exit_code == 0, second.stderr
+    assert methodology.read_text(encoding="utf-8") == "MARKER-IN-THE-BASE\n"
+
+
 def test_copy_refuses_to_overwrite_an_existing_folder(tmp_path):
     folder = tmp_path / "my-templates"
     assert run_cli("templates", "copy", "uk", folder).exit_code == 0
@@ -94,7 +112,8 @@ def test_copy_refuses_to_overwrite_an_existing_folder(tmp_path):
     assert again.exit_code == 1
     assert f"{folder / 'uk'}: the folder already exists" in again.stderr
     assert edited.read_text(encoding="utf-8") == "my own report\n"
-    assert [path.name for path in folder.iterdir()] == ["uk"]  # no temporary copy left behind
+    # no temporary copy left behind
+    assert sorted(path.name for path in folder.iterdir()) == ["_base", "uk"]
 
 
 def test_copy_of_an_unknown_set_lists_the_available_ones(tmp_path):

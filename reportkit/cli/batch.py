@@ -92,7 +92,7 @@ def batch(
         limit = inputs.template_set.config.page_limit
         if final:
             refuse_unfinished(report, case)
-            if limit and not inputs.loaded.case.permission_to_exceed_page_limit:
+            if limit and not inputs.options.get("permission_to_exceed_page_limit"):
                 if soffice() is not None:
                     to_count.append((case, target, report, limit))
                     return target, None

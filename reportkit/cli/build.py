@@ -57,7 +57,7 @@ def build(
         if final:
             refuse_unfinished(report, case)
         config = inputs.template_set.config
-        permitted = inputs.loaded.case.permission_to_exceed_page_limit
+        permitted = bool(inputs.options.get("permission_to_exceed_page_limit"))
         # LibreOffice only when asked: for a PDF, or for --final's exact count.
         exact = pdf or (final and bool(config.page_limit) and not permitted and soffice() is not None)
         layout = lay_out(report.docx, report.document) if exact else None

@@ -77,11 +77,13 @@ def copy_templates(
 ) -> None:
     """Copy a template set to DIR/NAME to edit it; build with `--templates DIR` to use the copy.
 
+    The shared report the set extends is copied to DIR/_base too, unless DIR already has one.
     DIR holds template sets, as --templates expects, so one folder can hold edited copies of
     several sets. An existing DIR/NAME is never overwritten."""
     from reportkit.errors import ReportkitError
     from reportkit.load.templates import available_template_sets
     from reportkit.paths import template_search_path
+    from reportkit.render import BASE_TEMPLATE_SET
 
     try:
         found = available_template_sets(template_search_path(templates))
@@ -89,8 +91,14 @@ def copy_templates(
             raise ReportkitError(f"no template set '{name}'",
                                  hint=f"available: {', '.join(sorted(found))}")
         target = folder / name
+        base = found[name].parent / BASE_TEMPLATE_SET
+        copy_base = base.is_dir() and not (folder / BASE_TEMPLATE_SET).exists()
         copy_template_set(found[name], target)
+        if copy_base:  # the shared report the set extends, to edit beside it
+            copy_template_set(base, folder / BASE_TEMPLATE_SET)
     except ReportkitError as error:
         fail(error)
     typer.echo(f"copied {found[name]} to {target}")
+    if copy_base:
+        typer.echo(f"copied the shared report it extends to {folder / BASE_TEMPLATE_SET}")
     typer.echo(f"edit it, then build with: reportkit build CASE --templates {folder}")

@@ -29,6 +29,7 @@ class LoadedCase:
     document: YamlDocument
     expert: Expert
     expert_path: Path
+    cv_docx: Path | None = None  # the expert's CV as a Word document, appended as Annex C
 
     @property
     def path(self) -> Path:
@@ -110,14 +111,24 @@ def load_case(path: Path) -> LoadedCase:
     document = load_yaml(path)
     case = _with_answer_files(validate_document(Case, document), document)
     if isinstance(case.expert, Expert):
-        return LoadedCase(case, document, case.expert, path)
+        return LoadedCase(case, document, case.expert, path,
+                          _cv_docx(document, case.expert, ("expert", "cv_docx")))
     expert_path = case_file_path(document, case.expert, document.line_of(("expert",)),
                                  EXPERT_SUFFIXES)
     try:
-        expert = validate_document(Expert, load_yaml(expert_path))
+        expert_document = load_yaml(expert_path)
+        expert = validate_document(Expert, expert_document)
     except ReportkitError as error:
         raise _shortened(error) from None
-    return LoadedCase(case, document, expert, expert_path)
+    return LoadedCase(case, document, expert, expert_path,
+                      _cv_docx(expert_document, expert, ("cv_docx",)))
+
+
+def _cv_docx(document: YamlDocument, expert: Expert, location: tuple) -> Path | None:
+    """`cv_docx`, relative to the file that names it (the expert file, or the case file)."""
+    if expert.cv_docx is None:
+        return None
+    return case_file_path(document, expert.cv_docx, document.line_of(location), (".docx",))
 
 
 def _shortened(error: ReportkitError, keep: int = 5) -> ReportkitError:
@@ -127,5 +138,5 @@ def _shortened(error: ReportkitError, keep: int = 5) -> ReportkitError:
         return error
     rest = Problem(f"and {len(problems) - keep} more problems; is this an expert file?",
                    problems[keep].path, None, "an expert file has: name, title, "
-                   "qualifications, languages, expertise, publications, cv_annex")
+                   "qualifications, posts, publications, languages, expertise, cv_docx")
     return ReportkitError.from_problems([*problems[:keep], rest])
