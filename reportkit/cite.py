@@ -12,12 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
-
-from pydantic import ValidationError
 
 from reportkit.dates import date_parts
-from reportkit.document import (Block, Citation, CiteItem, Document, Footnote, Heading, Inline,
+from reportkit.document import (Citation, CiteItem, Document, Footnote, Heading, Inline,
                                 Link, NoteNumber, NoteReference, Paragraph, SourcesList, Table,
                                 Text)
 from reportkit.errors import Problem, ReportkitError

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from reportkit.anonymise import refuse_named
 from reportkit.build import Inputs, LibraryCache, compose_report
 from reportkit.context import anonymiser_for, report_context
-from reportkit.document import Block, Document, Heading, Inline, Link, Metadata, Paragraph, Table, Text
+from reportkit.document import Block, Document, Heading, Inline, Metadata, Paragraph, Table, Text
 from reportkit.docx import write_docx
 from reportkit.errors import ReportkitError
 from reportkit.load.library import Section

@@ -76,7 +76,7 @@ def test_case_marked_anonymise_leaks_no_name_anywhere(case_dir: Path):
     assert leaked_parts(output.name) == set(), output.name
     assert zip_leaks(output) == {}
     text = "\n".join(paragraph.text for paragraph in docx.Document(str(output)).paragraphs)
-    assert "In the appeal of R.Á.T." in text
+    assert "R.Á.T. (Appellant) v Secretary of State for the Home Department" in text
     assert "J.P.Ñ." in text
     assert "PA/00099/2026 (R.Á.T.)" in zipfile.ZipFile(output).read("docProps/core.xml").decode()
 

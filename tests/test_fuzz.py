@@ -41,6 +41,9 @@ settings.register_profile(
     "reportkit-fuzz", deadline=None, print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                            HealthCheck.large_base_example])
+# Property-based tests take about a minute: `make test` and CI run them, `make test-fast` not.
+pytestmark = pytest.mark.property
+
 FUZZ = settings.get_profile("reportkit-fuzz")
 # REPORTKIT_FUZZ_SCALE=10 runs ten times as many examples (a longer search before a release).
 SCALE = int(os.environ.get("REPORTKIT_FUZZ_SCALE", "1"))
@@ -224,8 +227,15 @@ def test_a_value_of_the_wrong_type_is_refused_naming_the_field(pipeline, path, v
     outcome = pipeline(case)
     if outcome.docx is None:
         assert outcome.names(path), outcome.stderr
-    else:  # some values are right after all (a text where text is wanted, a date, ...)
-        assert outcome.paragraphs()
+        return
+    # Some values are right after all (a text where text is wanted, a date, ...): then a text
+    # the report prints is printed as written, and a date in a printed date field in words.
+    paragraphs = outcome.paragraphs()
+    if path in PRINTED_FIELDS and isinstance(value, str) and value.split():
+        assert any(value.split()[0] in paragraph for paragraph in paragraphs), (path, value)
+    if path in {("instructions", "date"), ("applicant", "events", 0, "date")} \
+            and isinstance(value, dt.date):
+        assert outcome.shows(long_date(value, "en-GB")), (path, value)
 
 
 # ---------------------------------------------------------------- missing and extra keys

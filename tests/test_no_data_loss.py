@@ -191,6 +191,15 @@ def test_sigkill_while_writing_a_new_file_leaves_no_file(job):
     zipfile.ZipFile(target).testzip()
 
 
-def test_no_library_fixture_is_touched(job):
-    """Guards the fixtures above: the shared fixture library is never the one being broken."""
-    assert job["library"] != FIXTURE_LIBRARY
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_breaking_a_job_never_touches_the_shared_fixture_library(job):
+    """Guards the tests above: what they break is the job's copy, never the shared fixtures."""
+    before = _files(FIXTURE_LIBRARY)
+    _break_library(job)
+    run_cli("build", job["case"], "-o", job["output"], "--library", job["library"], "--force")
+    assert _files(job["library"]) != before  # the job's library really was broken
+    assert _files(FIXTURE_LIBRARY) == before

@@ -3,6 +3,7 @@ cites every source, and is written in its own words."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import re
@@ -15,6 +16,7 @@ from conftest import EXAMPLE_CASES, ROOT, docx_parts
 from reportkit.build import LibraryCache, build_report, load_inputs
 from reportkit.paths import default_library, template_search_path
 from reportkit.parse import citations_in, parse_markdown
+from reportkit.quality.config import load_quality_config
 from reportkit.select import ALL_PROFILES
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -108,6 +110,14 @@ def test_every_source_is_cited(library):
 
 
 def test_every_section_is_reviewed_and_every_profile_is_covered(library):
+    # Reviewed: within the review age that `check` allows (L003) before the example reports'
+    # date, and not after it.
+    months = load_quality_config(default_library())[0].thresholds.review_age_months
+    report_dates = {case_report_date(case) for case in EXAMPLE_CASES.glob("*.yaml")}
+    for section in library.sections.values():
+        for report_date in report_dates:
+            assert report_date - dt.timedelta(days=31 * months) <= section.meta.last_reviewed \
+                <= report_date, (section.id, section.meta.last_reviewed)
     required = {"situation", "state_risk", "non_state_risk", "state_protection", "internal_relocation"}
     for profile in library.info.profiles:
         topics = set()
@@ -115,6 +125,11 @@ def test_every_section_is_reviewed_and_every_profile_is_covered(library):
             if ALL_PROFILES in section.meta.profiles or profile in section.meta.profiles:
                 topics |= set(section.meta.topics)
         assert required <= topics, (profile, required - topics)
+
+
+def case_report_date(path) -> dt.date:
+    return dt.date.fromisoformat(re.search(r"^report_date: (\S+)", path.read_text(encoding="utf-8"),
+                                           re.M).group(1))
 
 
 def _words(text: str) -> list[str]:
