@@ -120,7 +120,8 @@ class Draft:
 
 
 def compose_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = False) -> Draft:
-    """Select, render, parse and cite: everything but writing (what `check` and `schedule` need).
+    """Select, render, parse and cite: everything but writing (what `schedule` needs; `check`
+    and `build` go on to `build_report`).
 
     A report over its template set's page limit (by the estimate), without permission to
     exceed it, is made concise: the fewest sections that have a `summary:` are shortened to it,

@@ -18,7 +18,8 @@ def serves(profiles: list[str], wanted: set[str]) -> bool:
 def select_sections(library: Library, loaded: LoadedCase) -> list[Section]:
     """Sections for the applicant's profiles, plus includes, minus excludes, with case overrides.
 
-    Pure: the same library and case always give the same list, in (part, order, id) order.
+    Pure: the same library and case always give the same list, sorted by (order, id); the
+    template groups the sections by part.
     Unknown ids in the overrides are reported by validation before this runs.
     """
     case = loaded.case
