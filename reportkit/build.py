@@ -16,7 +16,7 @@ from reportkit.document import Document, Metadata, Placeholder
 from reportkit.docx.append import append_documents
 from reportkit.errors import ReportkitError
 from reportkit.load.case import LoadedCase, load_case
-from reportkit.load.library import Library, Section, load_library
+from reportkit.load.library import NO_COUNTRY_LIBRARY, Library, Section, load_library
 from reportkit.load.templates import TemplateSetDir, load_template_set
 from reportkit.parse import parse_markdown
 from reportkit.provenance import library_revision, provenance_record, record_xml
@@ -84,7 +84,7 @@ def load_inputs(case_path: Path, libraries: LibraryCache, template_dirs: list[Pa
     try:
         library = libraries.get(loaded.case.country)
     except ReportkitError as error:
-        if error.path and Path(error.path).name == "country.yaml" and "no country library" in str(error):
+        if error.code == NO_COUNTRY_LIBRARY:
             raise ReportkitError(error.problems[0].message, path=case_path,
                                  line=loaded.line_of("country"), hint=error.problems[0].hint) from None
         raise

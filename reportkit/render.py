@@ -29,8 +29,8 @@ from jinja2.utils import Namespace
 from reportkit.dates import join_and, long_date, partial_date
 from reportkit.errors import ReportkitError
 from reportkit.models import XML_ILLEGAL, unwritable_character
-from reportkit.parse.markdown import (LINE_BREAK, LITERAL, LITERAL_CLOSE, LITERAL_OPEN,
-                                      prose_paragraphs)
+from reportkit.literals import LINE_BREAK, LITERAL, LITERAL_CLOSE, LITERAL_OPEN, marker
+from reportkit.parse.markdown import prose_paragraphs
 
 # Bounds on what a template may build, so that a downloaded template cannot exhaust memory or
 # time. Each is far beyond what a report needs.
@@ -90,7 +90,7 @@ class LiteralStore:
         if problem:
             raise UnwritableText(f"the text printed here {problem}")
         self.values.append(text)
-        return f"{LITERAL_OPEN}{len(self.values) - 1}{LITERAL_CLOSE}"
+        return marker(len(self.values) - 1)
 
     def protect(self, source: str, filename: str) -> str:
         """A template or section source, ready for Jinja: no character in it can be taken for

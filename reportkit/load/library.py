@@ -181,6 +181,9 @@ def load_chronology(path: Path) -> list[ChronologyItem]:
     return items
 
 
+NO_COUNTRY_LIBRARY = "no-country-library"   # Problem.code: the library folder has no such country
+
+
 def load_library(root: Path, country: str) -> Library:
     """Load and check the shape of one country's library. Cross-references are checked later."""
     country_dir = root / country
@@ -188,7 +191,8 @@ def load_library(root: Path, country: str) -> Library:
         known = available_countries(root)
         raise ReportkitError(
             f"no country library '{country}' in {root}", path=country_dir / "country.yaml",
-            hint=f"available: {', '.join(known)}" if known else "pass --library DIR")
+            hint=f"available: {', '.join(known)}" if known else "pass --library DIR",
+            code=NO_COUNTRY_LIBRARY)
     info = validate_document(CountryInfo, load_yaml(country_dir / "country.yaml"))
     profiles = load_profiles(root)
     sources_path = country_dir / "sources.json"

@@ -12,15 +12,10 @@ from reportkit.document import (Block, BlockQuote, Citation, CiteItem, Heading, 
                                 Paragraph, Placeholder, Region, SourcesList, Table,
                                 TableOfContents, Text)
 from reportkit.errors import ReportkitError
+from reportkit.literals import LINE_BREAK, LITERAL, restore
 from reportkit.parse.syntax import make_parser, parse_div_attributes
 from reportkit.walk import query
 
-# Case text never passes through the Markdown parser: the renderer leaves a marker in its
-# place, and the parser puts the text back, character for character.
-LITERAL_OPEN, LITERAL_CLOSE = "\ue000", "\ue001"
-LITERAL = re.compile(f"{LITERAL_OPEN}(\\d+){LITERAL_CLOSE}")
-# Word's manual line break, as a vertical tab in case text: kept as a line break.
-LINE_BREAK = "\x0b"
 _UNNUMBERED = re.compile(r"\s*\{(?:\.unnumbered|-)\}\s*$")
 # The one rule for prose in a case file: a blank line starts a new paragraph, a single newline
 # is a space (as in Markdown).
@@ -52,10 +47,6 @@ def _parser():
     return make_parser()
 
 
-def _restore(text: str, literals: list[str] | None) -> str:
-    if literals is None:  # text straight from a file: no markers were set aside in it
-        return text
-    return LITERAL.sub(lambda match: literals[int(match.group(1))], text)
 
 
 class _BlockBuilder:
@@ -113,7 +104,7 @@ class _BlockBuilder:
         if kind == "table_open":
             return self.table()
         if kind in {"fence", "code_block"}:
-            return Paragraph((Text(_restore(token.content.rstrip("\n"), self.literals), code=True),),
+            return Paragraph((Text(restore(token.content.rstrip("\n"), self.literals), code=True),),
                              style, self.origin(token))
         if kind == "hr":
             return PageBreak()
@@ -235,21 +226,21 @@ class _BlockBuilder:
             elif kind == "em_close":
                 italic -= 1
             elif kind == "link_open":
-                link_stack.append((_restore(child.attrGet("href") or "", self.literals), []))
+                link_stack.append((restore(child.attrGet("href") or "", self.literals), []))
             elif kind == "link_close" and link_stack:
                 url, content = link_stack.pop()
                 emit(Link(url, tuple(content)))
             elif kind == "citation":
-                items = tuple(CiteItem(item["key"], _restore(item["locator"], self.literals),
-                                       _restore(item["prefix"], self.literals),
-                                       _restore(item["suffix"], self.literals), item["mode"])
+                items = tuple(CiteItem(item["key"], restore(item["locator"], self.literals),
+                                       restore(item["prefix"], self.literals),
+                                       restore(item["suffix"], self.literals), item["mode"])
                               for item in child.meta["items"])
                 emit(Citation(items, Origin(self.path, line)))
             elif kind == "inline_note":
                 note = Token("inline", "", 0, children=child.children, map=token.map)
                 emit(InlineNote(self.inlines(note), Origin(self.path, line)))
             elif kind == "placeholder":
-                emit(Placeholder(_restore(child.content, self.literals), Origin(self.path, line)))
+                emit(Placeholder(restore(child.content, self.literals), Origin(self.path, line)))
             elif kind == "image":
                 emit_text(child.content)
         return tuple(result)
