@@ -15,8 +15,8 @@ from pathlib import Path
 
 from reportkit.dates import date_parts
 from reportkit.document import (Citation, CiteItem, Document, Footnote, Heading, Inline,
-                                Link, NoteNumber, NoteReference, Paragraph, SourcesList, Table,
-                                Text)
+                                InlineNote, Link, NoteNumber, NoteReference, Paragraph,
+                                SourcesList, Table, Text)
 from reportkit.errors import Problem, ReportkitError
 from reportkit.models import CslDate, Source, Strict
 from reportkit.walk import query, walk
