@@ -144,10 +144,13 @@ def part_problems(loaded: LoadedCase, library: Library, parts: list[str],
 def template_citation_problems(library: Library, template_folder: Path) -> list[Problem]:
     """Citation keys written in a template set's own files, each at its file and line (once
     rendered, a template's text is one report, whose lines are no longer the file's)."""
+    from reportkit.render import base_folder
+
     problems = []
-    folder = template_folder.resolve()
-    for path in sorted(template_folder.rglob("*.j2")):
-        if not path.resolve().is_relative_to(folder):
-            continue  # never read through a link out of the set, as the renderer never does
-        problems.extend(citation_problems(library, read_text(path), str(path), 1))
+    for top in (template_folder, base_folder(template_folder)):  # the set, and the base it extends
+        folder = top.resolve()
+        for path in sorted(top.rglob("*.j2")):
+            if not path.resolve().is_relative_to(folder):
+                continue  # never read through a link out of the set, as the renderer never does
+            problems.extend(citation_problems(library, read_text(path), str(path), 1))
     return problems

@@ -341,15 +341,20 @@ def bundled_base() -> Path:
     return template_search_path([])[-1] / BASE_TEMPLATE_SET
 
 
+def base_folder(template_folder: Path) -> Path:
+    """The shared base a template set extends: `_base` beside it (a copy made by `templates
+    copy`), else the bundled one."""
+    beside = template_folder.parent / BASE_TEMPLATE_SET
+    return beside if beside.is_dir() else bundled_base()
+
+
 class _TemplateSetLoader(FileSystemLoader):
     """Loads a template set's files, then the shared base set (`_base`, beside the set or else
     the bundled one): a set's own file of a name wins, and `_base/NAME` always means the base's.
     Nothing outside these two folders is served, not even through a symbolic link."""
 
     def __init__(self, folder: Path, literals: LiteralStore):
-        # The base beside the set (a copy made by `templates copy`), else the bundled one.
-        beside = folder.parent / BASE_TEMPLATE_SET
-        self.base = (beside if beside.is_dir() else bundled_base()).resolve()
+        self.base = base_folder(folder).resolve()
         super().__init__([str(folder), str(self.base)])
         self.folders = (folder.resolve(), self.base)
         self.literals = literals

@@ -108,7 +108,7 @@ def test_an_empty_case_or_expert_file_is_called_empty(tmp_path, which):
 
 
 def test_a_citation_in_an_included_template_is_reported_where_it_is_written(template_copy, tmp_path):
-    methodology = template_copy / "uk" / "methodology.md.j2"
+    methodology = template_copy / "_base" / "methodology.md.j2"
     line = edit(methodology, "This report follows", "See [@nobody]. This report follows")
     output = tmp_path / "report.docx"
     result = run_cli("build", FIXTURE_CASES / "journalist.yaml", "-o", output,
@@ -117,7 +117,7 @@ def test_a_citation_in_an_included_template_is_reported_where_it_is_written(temp
 
 
 def test_an_error_in_an_included_template_is_reported_where_it_is_written(template_copy, tmp_path):
-    methodology = template_copy / "uk" / "methodology.md.j2"
+    methodology = template_copy / "_base" / "methodology.md.j2"
     line = edit(methodology, "This report follows", "{{ library.nmae }} This report follows")
     output = tmp_path / "report.docx"
     result = run_cli("build", FIXTURE_CASES / "journalist.yaml", "-o", output,
