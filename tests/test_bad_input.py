@@ -109,7 +109,7 @@ def test_an_empty_case_or_expert_file_is_called_empty(tmp_path, which):
 
 def test_a_citation_in_an_included_template_is_reported_where_it_is_written(template_copy, tmp_path):
     methodology = template_copy / "_base" / "methodology.md.j2"
-    line = edit(methodology, "This report follows", "See [@nobody]. This report follows")
+    line = edit(methodology, "This {{ terms.document }} follows", "See [@nobody]. This {{ terms.document }} follows")
     output = tmp_path / "report.docx"
     result = run_cli("build", FIXTURE_CASES / "journalist.yaml", "-o", output,
                      "--library", FIXTURE_LIBRARY, "--templates", template_copy)
@@ -118,7 +118,7 @@ def test_a_citation_in_an_included_template_is_reported_where_it_is_written(temp
 
 def test_an_error_in_an_included_template_is_reported_where_it_is_written(template_copy, tmp_path):
     methodology = template_copy / "_base" / "methodology.md.j2"
-    line = edit(methodology, "This report follows", "{{ library.nmae }} This report follows")
+    line = edit(methodology, "This {{ terms.document }} follows", "{{ library.nmae }} This {{ terms.document }} follows")
     output = tmp_path / "report.docx"
     result = run_cli("build", FIXTURE_CASES / "journalist.yaml", "-o", output,
                      "--library", FIXTURE_LIBRARY, "--templates", template_copy)
@@ -135,14 +135,14 @@ def test_a_templates_folder_that_does_not_exist_is_an_error(tmp_path):
 
 def test_a_template_set_folder_given_instead_of_its_parent_is_used(template_copy, tmp_path):
     report = template_copy / "uk" / "report.md.j2"
-    edit(report, "# Expertise", "# Expertise of the copy")
+    edit(report, "Country Expert Report: {{ library.name }}", "Country Expert Report of the copy")
     output = tmp_path / "report.docx"
     result = run_cli("build", FIXTURE_CASES / "journalist.yaml", "-o", output,
                      "--library", FIXTURE_LIBRARY, "--templates", template_copy / "uk")
     assert result.exit_code == 0, result.stderr
     assert f"template set: uk ({template_copy / 'uk'})" in result.stdout
     import docx
-    assert "Expertise of the copy" in [p.text for p in docx.Document(output).paragraphs]
+    assert "Country Expert Report of the copy" in [p.text for p in docx.Document(output).paragraphs]
 
 
 def test_build_says_which_template_set_it_used(tmp_path):
@@ -241,6 +241,7 @@ def test_final_refuses_every_example_value_that_new_writes(tmp_path):
                      ('applicant:\n  name: ""', 'applicant:\n  name: "A B"'),
                      ('answer: ""', 'answer: "Yes."'),
                      ('expertise: ""', 'expertise: "Country conditions."'),
+                     ('qualifications: []', 'qualifications: ["PhD"]'),
                      ('documents: []', 'documents: ["A statement"]')]:
         text = text.replace(old, new, 1)
     case.write_text(text, encoding="utf-8")
