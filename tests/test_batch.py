@@ -256,7 +256,7 @@ def test_final_counts_every_report_in_one_libreoffice_run(workdir: Path, cases: 
     (cases / "first.yaml").write_text(text, encoding="utf-8")
     (cases / "second.yaml").write_text(text, encoding="utf-8")
     (cases / "permitted.yaml").write_text(text.replace(
-        "anonymise: false", "anonymise: false\npermission_to_exceed_page_limit: true"), encoding="utf-8")
+        "anonymise: false", "anonymise: false\noptions:\n  permission_to_exceed_page_limit: true"), encoding="utf-8")
     runs = []
     real = libreoffice.convert_many
     monkeypatch.setattr(libreoffice, "convert_many", lambda documents, *rest: runs.append(len(documents))

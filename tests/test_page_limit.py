@@ -44,7 +44,7 @@ def test_a_report_over_the_limit_uses_the_summaries(limited):
 
 def test_permission_to_exceed_keeps_the_full_text(limited):
     edit(limited / "cases" / "journalist.yaml", "anonymise: false",
-         "anonymise: false\npermission_to_exceed_page_limit: true")
+         "anonymise: false\noptions:\n  permission_to_exceed_page_limit: true")
     result, body = build(limited)
     assert "This paragraph has" in body and "In short:" not in body
     assert "shortened" not in result.stderr

@@ -97,7 +97,7 @@ def test_final_refuses_a_report_over_the_limit_counted_by_libreoffice(tmp_path, 
     # With the tribunal's permission recorded, the same report is written.
     permitted = answered.with_name("permitted.yaml")
     permitted.write_text(answered.read_text(encoding="utf-8").replace(
-        "anonymise: false", "anonymise: false\npermission_to_exceed_page_limit: true"), encoding="utf-8")
+        "anonymise: false", "anonymise: false\noptions:\n  permission_to_exceed_page_limit: true"), encoding="utf-8")
     result = run_cli("build", permitted, "-o", output, "--library", FIXTURE_LIBRARY,
                      "--templates", short_limit, "--final")
     assert result.exit_code == 0, result.stderr
