@@ -121,3 +121,16 @@ def test_copy_of_an_unknown_set_lists_the_available_ones(tmp_path):
     assert result.exit_code == 1
     assert "no template set 'fr'" in result.stderr and "available: uk, us" in result.stderr
     assert not (tmp_path / "my-templates").exists()
+
+
+def test_list_refuses_a_templates_folder_that_does_not_exist(tmp_path):
+    result = run_cli("templates", "list", "--templates", tmp_path / "mytpls")
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'mytpls'}: template folder not found" in result.stderr
+
+
+def test_list_shows_a_set_folder_given_instead_of_its_parent(tmp_path):
+    assert run_cli("templates", "copy", "uk", tmp_path / "mine").exit_code == 0
+    result = run_cli("templates", "list", "--templates", tmp_path / "mine" / "uk")
+    assert result.exit_code == 0, result.stderr
+    assert str(tmp_path / "mine" / "uk") in result.stdout

@@ -43,16 +43,21 @@ def list_templates(templates: TemplatesOption = None) -> None:
     $REPORTKIT_TEMPLATES, then the bundled sets. The first set of a name is the one used."""
     from reportkit.cli.listing import print_table
     from reportkit.errors import ReportkitError
+    from reportkit.load.templates import available_template_sets
     from reportkit.load.yaml_file import load_yaml
     from reportkit.paths import template_search_path
 
     search_path = template_search_path(templates)
+    try:
+        available_template_sets(search_path)  # a folder that does not exist is an error
+    except ReportkitError as error:
+        fail(error)
     bundled = search_path[-1]
     rows, used = [], set()
     for folder in search_path:
-        if not folder.is_dir():
-            continue
-        for child in sorted(folder.iterdir()):
+        # A set's own folder may be given instead of the folder that holds it.
+        children = [folder] if (folder / "template.yaml").is_file() else sorted(folder.iterdir())
+        for child in children:
             if not (child / "template.yaml").is_file():
                 continue
             try:
