@@ -51,22 +51,21 @@ TEMPLATE_SETS: dict = {}
 # ---------------------------------------------------------------- spellings
 
 
-def _decorate(part: str, data) -> str:
-    if "ss" in part:
-        return part.replace("ss", "ß")
-    places = [index for index, char in enumerate(part) if char in DECORATE]
+def _replace_one(part: str, table: dict[str, str], data) -> str:
+    """`part` with one of its letters replaced as `table` says (unchanged if it has none)."""
+    places = [index for index, char in enumerate(part) if char in table]
     if not places:
         return part
     index = data.draw(st.sampled_from(places))
-    return part[:index] + DECORATE[part[index]] + part[index + 1:]
+    return part[:index] + table[part[index]] + part[index + 1:]
+
+
+def _decorate(part: str, data) -> str:
+    return part.replace("ss", "ß") if "ss" in part else _replace_one(part, DECORATE, data)
 
 
 def _look_alike(part: str, data) -> str:
-    places = [index for index, char in enumerate(part) if char in LOOK_ALIKES]
-    if not places:
-        return part
-    index = data.draw(st.sampled_from(places))
-    return part[:index] + LOOK_ALIKES[part[index]] + part[index + 1:]
+    return _replace_one(part, LOOK_ALIKES, data)
 
 
 def _invisible(part: str, data) -> str:

@@ -24,7 +24,8 @@ CHECKS: tuple[Check, ...] = (
           "Advocacy or emotive wording in the expert's voice (outside quotation marks).",
           library.advocacy_wording),
     Check("L007", "identifying-data", ERROR, True,
-          "Library text contains the applicant's name, a protected name, date of birth or case reference.",
+          "Library text in this report holds what build --anonymise refuses (a protected person's "
+          "full name or two name parts in sequence), the date of birth or the case reference.",
           library.identifying_data),
     Check("L008", "missing-topic", WARNING, False,
           "A profile's sections cover none of a required topic (situation, risk from the state, "
