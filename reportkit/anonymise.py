@@ -29,7 +29,6 @@ What is searched where:
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
 import json
 import re
@@ -285,11 +284,6 @@ def mask(text: str, matches: list[Match]) -> str:
             if chars[position].isalnum():
                 chars[position] = "•"
     return "".join(chars)
-
-
-def fingerprint(text: str) -> str:
-    """A short hash of confirmed text, for the provenance record (which must not hold the name)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 # ---------------------------------------------------------------- where a name was found

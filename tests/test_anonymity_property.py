@@ -33,7 +33,6 @@ from anonymity_names import (DECORATE, INVISIBLE, LOOK_ALIKES, TRADITIONS, count
 from case_text import base_case, to_yaml
 from conftest import FIXTURE_LIBRARY
 from reportkit.build import LibraryCache, build_report, default_output, load_inputs
-from reportkit.load.case import load_case
 from reportkit.paths import template_search_path
 from reportkit.render import restore_literals
 
