@@ -92,8 +92,10 @@ def refuse_edited(path: Path, loaded: LoadedCase, library: Library) -> None:
         edits = find_edits(path, accept=True)
     except ReportkitError:
         return
-    plan = plan_edits(path, edits, loaded, library)
-    places = len(plan.changes)
+    try:
+        places = len(plan_edits(path, edits, loaded, library).changes)
+    except ReportkitError:  # edits that the case cannot take as it stands: edits all the same
+        places = max(edits.count, 1)
     if places:
         raise ReportkitError(
             f"{path} was edited after it was built ({places} region{'s' if places != 1 else ''} "
@@ -128,7 +130,7 @@ class _Planner:
                 hint="build the report again, copy your edits into it, and absorb that one")
         for region in self.edits.deleted:
             self.deleted(region)
-        for number, typed in enumerate(self.edits.typed, 1):
+        for typed in self.edits.typed:
             self.typed(typed)
         self.finish()
         if self.notes.typed:
