@@ -32,7 +32,13 @@ class Inputs:
     loaded: LoadedCase
     library: Library
     template_set: TemplateSetDir
-    options: dict = field(default_factory=dict)  # the case's template-set options, with defaults
+    # The case's options for this template set, with the set's defaults; worked out from the
+    # case when not given, so that the same case can be built under another set.
+    options: dict | None = None
+
+    def __post_init__(self) -> None:
+        if self.options is None:
+            object.__setattr__(self, "options", case_options(self.loaded, self.template_set.config))
 
     @property
     def paths(self) -> list[Path]:
