@@ -130,9 +130,9 @@ def compose_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fa
     and `build` go on to `build_report`).
 
     A report over its template set's page limit (by the estimate), without permission to
-    exceed it, is made concise: the fewest sections that have a `summary:` are shortened to it,
-    the longest first, until the estimate fits with a page to spare for its error (or every
-    summary is used)."""
+    exceed it, is made concise: sections that have a `summary:` are shortened to it, the longest
+    first, as many as the estimate needs to fit with a page to spare for its error (predicted
+    from the text each summary saves, then checked), or every one when that is not enough."""
     draft = _compose(inputs, libraries, anonymise, frozenset())
     limit = inputs.template_set.config.page_limit
     if not limit or inputs.options.get("permission_to_exceed_page_limit"):
@@ -143,18 +143,27 @@ def compose_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fa
     target = max(1, limit - ESTIMATE_TOLERANCE)
     if not shortenable or _estimated_pages(draft, inputs) <= target:
         return draft
-    # Binary search for the fewest summaries that fit: each try renders the report again.
-    low, high, best = 1, len(shortenable), None
-    while low <= high:
-        middle = (low + high) // 2
+    # Rendering the report again is the cost, so the number of summaries needed is predicted
+    # from the text each one saves, between the full report and the one with every summary.
+    everything = _compose(inputs, libraries, anonymise,
+                          frozenset(section.id for section in shortenable))
+    fewest_pages = _estimated_pages(everything, inputs)
+    savings = [max(0, len(section.body) - len(section.meta.summary)) for section in shortenable]
+    if fewest_pages > target or not sum(savings):
+        return everything
+    pages_per_character = (_estimated_pages(draft, inputs) - fewest_pages) / sum(savings)
+    over = _estimated_pages(draft, inputs) - target
+    count, saved = 0, 0
+    while count < len(shortenable) and saved * pages_per_character < over:
+        saved += savings[count]
+        count += 1
+    while count < len(shortenable):  # the prediction is checked, and one more added if short
         trial = _compose(inputs, libraries, anonymise,
-                         frozenset(section.id for section in shortenable[:middle]))
+                         frozenset(section.id for section in shortenable[:count]))
         if _estimated_pages(trial, inputs) <= target:
-            best, high = trial, middle - 1
-        else:
-            low = middle + 1
-    return best or _compose(inputs, libraries, anonymise,
-                            frozenset(section.id for section in shortenable))
+            return trial
+        count += 1
+    return everything
 
 
 # The page estimate is within this many pages of LibreOffice's count (tests/test_page_estimate.py).
