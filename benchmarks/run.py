@@ -188,6 +188,8 @@ def batch(folder: Path, count: int, runs: int) -> dict:
 def copied_library(folder: Path, copies: int) -> Path:
     """country_data with Peru's sections copied `copies` times under new ids, same sources."""
     root = folder / f"library-x{copies}"
+    if root.is_dir():  # made already, for another measure
+        return root
     shutil.copytree(LIBRARY, root)
     sections = root / "peru" / "sections"
     originals = sorted(sections.glob("*.md"))
