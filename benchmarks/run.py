@@ -266,7 +266,9 @@ def main(argv: list[str] | None = None) -> None:
         progress("check")
         checks = [check_library(folder, copies, small) for copies in (1, 10, 100)]
         progress("large report")
-        large = large_report(folder, 100, small)
+        # The sandbox refuses a rendered report over 1,000,000 characters, about 480 sections of
+        # this library: ×25 (400 sections) is the largest report it builds.
+        large = large_report(folder, 25, small)
         progress("--help")
         help_sample = startup(runs)
 
@@ -295,7 +297,8 @@ def main(argv: list[str] | None = None) -> None:
         rows.append((f"`reportkit check`, library ×{checked['copies']} ({checked['sections']} sections)",
                      checked["sample"].spread(), f"peak {checked['sample'].peak:.0f} MB", target,
                      verdict(checked["sample"].median < 1.5) if target else ""))
-    rows.append((f"Build of a {large['sections']}-section report (US, library ×100)",
+    rows.append((f"Build of a {large['sections']}-section report (US, library ×25; 1,600 sections "
+                 "exceed the sandbox's 1,000,000-character bound)",
                  large["sample"].spread(), f"peak {large['sample'].peak:.0f} MB", "well under 2 s",
                  verdict(large["sample"].median < 2)))
     rows.append(("`reportkit --help`", help_sample.spread(digits=3), f"peak {help_sample.peak:.0f} MB",

@@ -62,3 +62,23 @@ def test_a_summary_citing_an_unknown_source_is_reported_at_its_line(limited):
     result = run_cli("check", "--library", limited / "library")
     assert result.exit_code == 1
     assert f"features.md:{line}: L002" in result.stdout
+
+
+def test_the_uk_template_set_follows_practice_direction_1_6():
+    """PD (FtT IAC, 1 November 2024) §1.6: text in a document under a page limit is no smaller than
+    12 point, with 1.5 line spacing. Every style in the UK reference.docx, and its defaults."""
+    import zipfile
+
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(ROOT / "templates" / "uk" / "reference.docx") as archive:
+        styles = etree.fromstring(archive.read("word/styles.xml"))
+    sizes = [int(node.get(f"{w}val")) / 2 for node in styles.iter(f"{w}sz")]
+    assert sizes and min(sizes) >= 12
+    spacings = [node for node in styles.iter(f"{w}spacing") if node.get(f"{w}line")]
+    assert spacings
+    for node in spacings:
+        assert node.get(f"{w}lineRule", "auto") == "auto" and int(node.get(f"{w}line")) >= 360
+    defaults = styles.find(f"{w}docDefaults/{w}pPrDefault/{w}pPr/{w}spacing")
+    assert int(defaults.get(f"{w}line")) >= 360
