@@ -103,11 +103,12 @@ def test_paragraphs_and_headings_are_numbered_by_word(rendered):
 
 
 def _last_body_line(page: str, mark: re.Pattern) -> bool:
-    """Whether `mark` is on the last line of the page's text, just above its footnotes."""
-    lines = [line for line in page.splitlines() if line.strip()]
-    found = [index for index, line in enumerate(lines) if mark.search(line)]
-    return bool(found) and found[-1] + 1 < len(lines) and re.fullmatch(r"\s*\d+\s*",
-                                                                      lines[found[-1] + 1]) is not None
+    """Whether `mark` ends on the last line of the page's text, just above its footnotes."""
+    found = list(mark.finditer(page))
+    if not found:
+        return False
+    following = [line for line in page[found[-1].end():].split("\n")[1:] if line.strip()]
+    return bool(following) and re.fullmatch(r"\s*\d+\s*", following[0]) is not None
 
 
 def test_each_footnote_is_on_the_same_page_as_its_mark(rendered):
