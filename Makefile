@@ -28,9 +28,9 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/run.py
 
-# Regenerate the bundled reference.docx files from their template.yaml settings.
+# Make a reference.docx from template.yaml where a template set has none (never replaces one).
 references: $(STAMP)
-	$(BIN)/python -m reportkit.docx.reference templates/uk templates/us
+	$(BIN)/python -m reportkit.docx.new_reference templates/uk templates/us
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

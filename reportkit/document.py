@@ -139,6 +139,9 @@ class BlockQuote:
 class Table:
     header: tuple[tuple[Inline, ...], ...]
     rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+    # Each column's share of the width, from the Markdown's column rule (`|--|------|--|` gives
+    # 0.2, 0.6, 0.2); () for equal columns.
+    widths: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

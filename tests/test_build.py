@@ -103,7 +103,7 @@ def test_markdown_constructs_become_word_structures(report):
     assert paragraphs["An ordered item."].style.name == "List Number"
     assert paragraphs["A quoted passage from the report."].style.name == "Quote"
     assert emphasis._p.xpath(".//w:hyperlink"), "the Markdown link is not a hyperlink"
-    features, chronology = document.tables[0], document.tables[1]
+    features, chronology = document.tables[0], document.tables[-1]
     assert [cell.text for cell in features.rows[0].cells] == ["Year", "Events"]
     assert features.rows[1].cells[0].text == "2023"
     assert chronology.rows[0].cells[0].text == "Date"

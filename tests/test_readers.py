@@ -11,6 +11,8 @@ from lxml import etree
 
 from conftest import EXAMPLE_CASES, FIXTURE_CASES, FIXTURE_LIBRARY, docx_parts
 from readers import docx_to_pdf, pandoc_json, pandoc_nodes, pdf_pages
+from reportkit.docx import fill_toc_pages, heading_pages
+from reportkit.docx.toc import toc_entries
 from reportkit.build import Inputs, LibraryCache, build_report, load_inputs
 from reportkit.load.templates import load_template_set
 from reportkit.paths import default_library, template_search_path
@@ -65,25 +67,45 @@ def _collapse(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def test_contents_lists_every_heading_with_its_page_number(rendered):
+def test_contents_lists_every_heading_with_its_number_and_page(rendered, tmp_path):
+    """The TOC field's cached result, its page numbers filled from a LibreOffice layout pass,
+    shows in LibreOffice each heading's number and title and the page it is on."""
     docx_path, pages = rendered
+    data = docx_path.read_bytes()
+    entries = toc_entries(data)
     headings = [text for style, text in _paragraph_texts(docx_path)
                 if style in ("Heading1", "Heading2") and text.strip()]
-    contents_page = next(page for page in pages if "Contents" in page)
-    lines = [line.strip() for line in contents_page.splitlines()]
-    for heading in headings:
-        entry = next((line for line in lines if line.startswith(heading[:40])), None)
-        assert entry is not None, f"no contents entry for {heading!r}"
-        number = re.search(r"(\d+)$", entry)
-        assert number, f"no page number in the contents entry {entry!r}"
-        # The page it names really holds the heading.
-        page = pages[int(number.group(1)) - 1]
-        assert heading[:30] in _collapse(page), f"{heading!r} is not on page {number.group(1)}"
+    assert [entry.text for entry in entries] == headings
+    assert any(re.fullmatch(r"[A-Z]\.|[IVX]+\.", entry.label) for entry in entries)
+    assert any(re.fullmatch(r"[A-Z]\.\d+|[A-Z]\.", entry.label) and "." in entry.label
+               for entry in entries)
+    # Before a layout pass the page numbers are left empty for Word to fill, never "?".
+    assert "?" not in "".join(_collapse(page) for page in pages[:3] if "Contents" in page)
+    heading_page = heading_pages(data, pages)
+    assert len(heading_page) == len(entries)
+    filled = tmp_path / docx_path.name
+    filled.write_bytes(fill_toc_pages(data, heading_page))
+    filled_pages = pdf_pages(docx_to_pdf(filled, tmp_path))
+    assert len(filled_pages) == len(pages)
+    start = next(index for index, page in enumerate(filled_pages) if "Contents" in page)
+    first_heading = min(heading_page.values()) - 1  # the contents end before the first heading
+    contents = "\n".join(filled_pages[start:max(first_heading, start + 1)])
+    lines = [_collapse(line).strip() for line in contents.splitlines()]
+    for entry in entries:
+        prefix = _collapse(f"{entry.label} {entry.text}").strip()[:30]
+        index = next((number for number, line in enumerate(lines) if line.startswith(prefix)), None)
+        assert index is not None, f"no contents entry for {prefix!r}"
+        # A long title wraps: the page number ends the entry's last line.
+        tail = next(line for line in lines[index:] if re.search(r"\d+$", line))
+        number = int(re.search(r"(\d+)$", tail).group(1))
+        assert number == heading_page[entry.bookmark], entry
+        assert prefix[:20] in _collapse(filled_pages[number - 1]), f"{prefix!r} is not on page {number}"
 
 
-def test_page_x_of_y_on_every_page(rendered):
+def test_page_x_of_y_on_every_page_after_the_cover(rendered):
     _docx, pages = rendered
-    for index, page in enumerate(pages, start=1):
+    assert not re.search(r"Page \d+ of \d+", pages[0])  # the cover carries no page number
+    for index, page in enumerate(pages[1:], start=2):
         assert f"Page {index} of {len(pages)}" in page
 
 

@@ -1,67 +1,144 @@
-"""Document properties and the zip itself: same input, same bytes."""
+"""The package around the parts: content types, relationships, document properties, and the zip
+itself, with fixed timestamps and order so that the same input gives the same bytes."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
+import struct
+import uuid
 import zipfile
-from xml.sax.saxutils import escape
-
-from docx.opc.constants import CONTENT_TYPE as CT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
+import zlib
+from functools import lru_cache
 
 from reportkit.document import Metadata
+from reportkit.docx.xml import XML_HEADER, attribute, parse, text
 
-_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_PACKAGE_RT = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
+CT_RELS = "application/vnd.openxmlformats-package.relationships+xml"
+CT_XML = "application/xml"
+_WML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+CT_DOCUMENT = _WML + "document.main+xml"
+CT_FOOTNOTES = _WML + "footnotes+xml"
+CT_NUMBERING = _WML + "numbering+xml"
+CT_STYLES = _WML + "styles+xml"
+CT_SETTINGS = _WML + "settings+xml"
+CT_HEADER = _WML + "header+xml"
+CT_FOOTER = _WML + "footer+xml"
+CT_CORE = "application/vnd.openxmlformats-package.core-properties+xml"
+CT_APP = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
+CT_CUSTOM = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CT_CUSTOM_XML_PROPERTIES = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
 _CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+_CUSTOM_XML_NS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 
 
-def set_properties(document, metadata: Metadata) -> None:
-    core = document.core_properties
-    core.title = metadata.title
-    core.author = metadata.author
-    core.last_modified_by = metadata.author
-    core.subject = metadata.subject
-    core.keywords = metadata.keywords
-    core.language = metadata.language
-    core.comments = ""
-    core.category = ""
-    core.revision = 1
-    if metadata.created:
-        moment = dt.datetime.combine(dt.date.fromisoformat(metadata.created), dt.time(0, 0))
-        core.created = moment
-        core.modified = moment
-        core.last_printed = moment
-    _set_custom_properties(document, metadata.properties)
-
-
-def _set_custom_properties(document, properties: tuple[tuple[str, str], ...]) -> None:
-    package = document.part.package
-    for relationship_id, relationship in list(package.rels.items()):
-        if relationship.reltype == RT.CUSTOM_PROPERTIES:
-            package.rels.pop(relationship_id)
-    if not properties:
-        return
+def relationships_part(entries) -> bytes:
+    """A .rels part from (id, type, target, external) entries."""
     rows = "".join(
-        f'<property fmtid="{_CUSTOM_FMTID}" pid="{index}" name="{escape(name, {chr(34): "&quot;"})}">'
-        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        f'<Relationship Id="{identifier}" Type="{kind}" Target="{attribute(target)}"'
+        + (' TargetMode="External"/>' if external else "/>")
+        for identifier, kind, target, external in entries)
+    return (XML_HEADER + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            f'relationships">{rows}</Relationships>').encode("utf-8")
+
+
+def content_types_part(types: dict[str, str]) -> bytes:
+    overrides = "".join(f'<Override PartName="/{name}" ContentType="{kind}"/>'
+                        for name, kind in sorted(types.items()) if kind)
+    return (XML_HEADER + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            f'content-types"><Default Extension="rels" ContentType="{CT_RELS}"/>'
+            f'<Default Extension="xml" ContentType="{CT_XML}"/>{overrides}</Types>').encode("utf-8")
+
+
+def core_properties_part(metadata: Metadata) -> bytes:
+    moment = ""
+    if metadata.created:
+        stamp = dt.date.fromisoformat(metadata.created).isoformat() + "T00:00:00Z"
+        moment = (f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+                  f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>')
+    fields = [("dc:title", metadata.title), ("dc:subject", metadata.subject),
+              ("dc:creator", metadata.author), ("cp:keywords", metadata.keywords),
+              ("cp:lastModifiedBy", metadata.author), ("cp:revision", "1"),
+              ("dc:language", metadata.language)]
+    body = "".join(f"<{tag}>{text(value)}</{tag}>" for tag, value in fields if value)
+    return (XML_HEADER + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/'
+            '2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+            'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
+            f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{body}{moment}'
+            "</cp:coreProperties>").encode("utf-8")
+
+
+def app_properties_part() -> bytes:
+    """Extended properties that claim no application: the document's own, not a template's."""
+    return (XML_HEADER + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'docPropsVTypes"><DocSecurity>0</DocSecurity></Properties>').encode("utf-8")
+
+
+def custom_properties_part(properties: tuple[tuple[str, str], ...]) -> bytes:
+    rows = "".join(
+        f'<property fmtid="{_CUSTOM_FMTID}" pid="{index}" name="{attribute(name)}">'
+        f"<vt:lpwstr>{text(value)}</vt:lpwstr></property>"
         for index, (name, value) in enumerate(properties, start=2))
-    blob = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
-            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-            f"{rows}</Properties>").encode("utf-8")
-    part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
-    package.relate_to(part, RT.CUSTOM_PROPERTIES)
+    return (XML_HEADER + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+            f'docPropsVTypes">{rows}</Properties>').encode("utf-8")
+
+
+def custom_xml_properties_part(blob: bytes) -> bytes:
+    """itemProps for a custom XML item, naming its namespace; the same namespace always gets
+    the same item id, so that builds stay byte-identical."""
+    namespace = _namespace_of(blob) or ""
+    item_id = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, namespace)).upper() + "}"
+    return (XML_HEADER.replace('standalone="yes"', 'standalone="no"')
+            + f'<ds:datastoreItem ds:itemID="{item_id}" xmlns:ds="{_CUSTOM_XML_NS}">'
+            f'<ds:schemaRefs><ds:schemaRef ds:uri="{attribute(namespace)}"/></ds:schemaRefs>'
+            "</ds:datastoreItem>").encode("utf-8")
+
+
+# ------------------------------------------------------------------ the zip
+
+_FIXED_TIME = (0 << 11) | (0 << 5) | 0, ((1980 - 1980) << 9) | (1 << 5) | 1  # 00:00, 1 Jan 1980
+
+
+def _deflate(blob: bytes) -> tuple[bytes, int]:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return compressor.compress(blob) + compressor.flush(), zlib.crc32(blob)
+
+
+# A part copied from the reference unchanged (theme, fonts, the same styles and headers) is
+# compressed once per process and copied compressed after that.
+_deflate_unchanged = lru_cache(maxsize=32)(_deflate)
+
+
+def zip_package(members: list[tuple[str, bytes, bool]]) -> bytes:
+    """A zip of (name, bytes, from the reference unchanged) members, in that order, deflated,
+    with fixed timestamps."""
+    local, central, offset = [], [], 0
+    for name, blob, unchanged in members:
+        encoded = name.encode("utf-8")
+        data, crc = (_deflate_unchanged if unchanged else _deflate)(blob)
+        header = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, _FIXED_TIME[0],
+                             _FIXED_TIME[1], crc, len(data), len(blob), len(encoded), 0)
+        local += [header, encoded, data]
+        central.append(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 0x0314, 20, 0, 8,
+                                   _FIXED_TIME[0], _FIXED_TIME[1], crc, len(data), len(blob),
+                                   len(encoded), 0, 0, 0, 0, 0o644 << 16, offset) + encoded)
+        offset += len(header) + len(encoded) + len(data)
+    directory = b"".join(central)
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(members), len(members),
+                      len(directory), offset, 0)
+    return b"".join(local) + directory + end
+
+
+# ------------------------------------------------------------------ reading back
 
 
 def read_custom_properties(archive: zipfile.ZipFile) -> dict[str, str]:
-    from lxml import etree
-
     try:
-        root = etree.fromstring(archive.read("docProps/custom.xml"))
+        root = parse(archive.read("docProps/custom.xml"))
     except KeyError:
         return {}
     namespace = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
@@ -73,90 +150,17 @@ def read_core_properties(archive: zipfile.ZipFile) -> dict[str, str]:
     from lxml import etree
 
     try:
-        root = etree.fromstring(archive.read("docProps/core.xml"),
-                                etree.XMLParser(resolve_entities=False, no_network=True))
+        root = parse(archive.read("docProps/core.xml"))
     except (KeyError, etree.XMLSyntaxError):
         return {}
     return {etree.QName(node).localname: (node.text or "") for node in root}
-
-
-class _Members:
-    """Stands in for python-docx's zip writer, keeping each member's bytes by name."""
-
-    def __init__(self):
-        self.blobs: dict[str, bytes] = {}
-
-    def write(self, uri, blob: bytes) -> None:
-        self.blobs[uri.membername] = blob
-
-
-def reproducible_bytes(document) -> bytes:
-    """The package as a zip with fixed timestamps and order, compressed once.
-
-    python-docx's own save writes a zip with the current time; its PackageWriter steps are
-    reused here, collecting each member instead, so the zip is written once, reproducibly."""
-    from docx.opc.pkgwriter import PackageWriter
-
-    package = document.part.package
-    parts = list(package.iter_parts())
-    for part in parts:
-        part.before_marshal()
-    members = _Members()
-    PackageWriter._write_content_types_stream(members, parts)
-    PackageWriter._write_pkg_rels(members, package.rels)
-    PackageWriter._write_parts(members, parts)
-    names = list(members.blobs)
-    first = [name for name in ("[Content_Types].xml", "_rels/.rels") if name in names]
-    ordered = first + sorted(name for name in names if name not in first)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in ordered:
-            info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, members.blobs[name])
-    return out.getvalue()
-
-
-_CUSTOM_XML_NS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
-
-
-def add_custom_xml(document, blob: bytes) -> None:
-    """Store `blob` in the document as a custom XML data part, as Word stores one.
-
-    The item (customXml/itemN.xml) is related from the main document part and has its own
-    properties part (itemPropsN.xml) naming the item's namespace."""
-    import uuid
-
-    package = document.part.package
-    namespace = _namespace_of(blob) or ""
-    # A reference.docx saved from an earlier report brings that report's item: drop it, so that
-    # the document holds one item in this namespace, this build's.
-    for relationship_id, relationship in list(document.part.rels.items()):
-        if relationship.reltype == RT.CUSTOM_XML and not relationship.is_external and \
-                _namespace_of(relationship.target_part.blob) == namespace:
-            document.part.rels.pop(relationship_id)
-    item_name = package.next_partname("/customXml/item%d.xml")
-    number = item_name.idx
-    # The same namespace always gets the same item id, so that builds stay byte-identical.
-    item_id = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, namespace)).upper() + "}"
-    properties = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
-        f'<ds:datastoreItem ds:itemID="{item_id}" xmlns:ds="{_CUSTOM_XML_NS}">'
-        f'<ds:schemaRefs><ds:schemaRef ds:uri="{escape(namespace, {chr(34): "&quot;"})}"/>'
-        "</ds:schemaRefs></ds:datastoreItem>").encode("utf-8")
-    item = Part(item_name, CT.XML, blob, package)
-    item_properties = Part(PackURI(f"/customXml/itemProps{number}.xml"),
-                           CT.OFC_CUSTOM_XML_PROPERTIES, properties, package)
-    item.relate_to(item_properties, RT.CUSTOM_XML_PROPS)
-    document.part.relate_to(item, RT.CUSTOM_XML)
 
 
 def _namespace_of(blob: bytes) -> str | None:
     from lxml import etree
 
     try:
-        root = etree.fromstring(blob, etree.XMLParser(resolve_entities=False, no_network=True))
+        root = parse(blob)
     except etree.XMLSyntaxError:
         return None
     return etree.QName(root).namespace

@@ -1,244 +1,189 @@
-"""Make a template set's reference.docx from its template.yaml: page, fonts, styles, numbering.
+"""reference.docx, read once per process: the parts a report takes from it (styles, numbering,
+settings, theme, fonts, headers and footers, the page setup), and nothing else.
 
-Run as `python -m reportkit.docx.reference templates/uk [templates/us ...]`. Users may then
-restyle the file in Word or LibreOffice; reportkit only ever reads its styles and page layout.
+As pandoc does, only styles and page layout come from the reference; its content, its
+thumbnail, its custom XML, its app.xml and Word's stale stylesWithEffects.xml stay behind.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import sys
+import hashlib
+import posixpath
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 
-import docx
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from lxml import etree
 
-from reportkit.docx.oxml import element, text_run
-from reportkit.docx.package import reproducible_bytes
-from reportkit.load.yaml_file import load_yaml
-from reportkit.models import TemplateSet
-from reportkit.validate import validate_document
+from reportkit.docx.xml import (LEVEL_ORDER, PARAGRAPH_PROPERTIES_ORDER, R, RUN_PROPERTIES_ORDER,
+                                W, parse, sort_children)
+from reportkit.errors import ReportkitError
 
-PAGE_SIZES = {"A4": (Cm(21.0), Cm(29.7)), "Letter": (Cm(21.59), Cm(27.94))}
-BLACK = RGBColor(0, 0, 0)
-
-
-def _numbering_scheme(numbering, levels: list[dict], styles: list[str]) -> int:
-    """Add an abstract numbering linked to `styles` (one per level); return its num id."""
-    abstract_ids = [int(node.get(qn("w:abstractNumId")))
-                    for node in numbering.findall(qn("w:abstractNum"))]
-    abstract_id = max(abstract_ids, default=-1) + 1
-    abstract = element("w:abstractNum", {"w:abstractNumId": abstract_id},
-                       element("w:multiLevelType", {"w:val": "multilevel"}))
-    for level, (settings, style_id) in enumerate(zip(levels, styles)):
-        indent = settings.get("indent_cm", 1.27)
-        abstract.append(element(
-            "w:lvl", {"w:ilvl": level},
-            element("w:start", {"w:val": 1}),
-            element("w:numFmt", {"w:val": settings.get("format", "decimal")}),
-            element("w:pStyle", {"w:val": style_id}),
-            element("w:lvlText", {"w:val": settings["text"]}),
-            element("w:lvlJc", {"w:val": "left"}),
-            element("w:pPr", None, element("w:ind", {"w:left": int(indent * 567),
-                                                      "w:hanging": int(indent * 567)}))))
-    existing = numbering.findall(qn("w:abstractNum"))
-    if existing:
-        existing[-1].addnext(abstract)
-    else:
-        numbering.insert(0, abstract)
-    return numbering.add_num(abstract_id).numId
+PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+OFFICE_DOCUMENT = _RT + "officeDocument"
+# What the main document part takes from the reference, by relationship type.
+TAKEN = {"styles": "styles", "numbering": "numbering", "settings": "settings",
+         "theme": "theme", "fontTable": "fontTable"}
+HEADER, FOOTER = _RT + "header", _RT + "footer"
 
 
-def _link_style(style, num_id: int, level: int) -> None:
-    properties = style.element.get_or_add_pPr()
-    for old in properties.findall(qn("w:numPr")):
-        properties.remove(old)
-    number = element("w:numPr", None, element("w:ilvl", {"w:val": level}),
-                     element("w:numId", {"w:val": num_id}))
-    properties.insert(0, number)
+@dataclass(frozen=True)
+class Related:
+    """A part a header or footer refers to (an image, a hyperlink)."""
+
+    relationship_id: str
+    type: str
+    target: str           # a part name inside the package, or an external address
+    external: bool
 
 
-def _indent_list(document, numbering, style) -> None:
-    """Indent list levels to sit under the text of numbered paragraphs, not at the margin."""
-    properties = style.element.pPr
-    if properties is None or properties.numPr is None or properties.numPr.numId is None:
-        return
-    abstract_id = numbering.num_having_numId(properties.numPr.numId.val).abstractNumId.val
-    for abstract in numbering.findall(qn("w:abstractNum")):
-        if int(abstract.get(qn("w:abstractNumId"))) != abstract_id:
-            continue
-        for level in abstract.findall(qn("w:lvl")):
-            depth = int(level.get(qn("w:ilvl")))
-            paragraph = level.find(qn("w:pPr"))
-            if paragraph is None:
-                paragraph = element("w:pPr")
-                level.append(paragraph)
-            for old in paragraph.findall(qn("w:ind")):
-                paragraph.remove(old)
-            paragraph.append(element("w:ind", {"w:left": int((1.27 + 0.63 * (depth + 1)) * 567),
-                                                "w:hanging": int(0.63 * 567)}))
+@dataclass(frozen=True)
+class HeaderFooter:
+    kind: str             # "header" or "footer"
+    type: str             # "default", "first" or "even"
+    name: str             # part name, e.g. "word/header1.xml"
+    root: etree._Element  # parsed once; copied before a build changes it
+    related: tuple[Related, ...]
 
 
-def _style(document, name: str, kind=WD_STYLE_TYPE.PARAGRAPH, base: str | None = "Normal"):
+@dataclass(frozen=True)
+class Reference:
+    path: Path
+    blobs: dict[str, bytes]          # every part taken, by name, as stored
+    content_types: dict[str, str]    # part name -> content type
+    styles: etree._Element
+    numbering: etree._Element | None
+    settings: etree._Element | None
+    theme: str | None                # part name of the theme
+    font_table: str | None
+    section: etree._Element          # the body's final w:sectPr
+    headers_footers: tuple[HeaderFooter, ...]
+
+    @property
+    def text_width(self) -> int:
+        """The width between the margins, in twentieths of a point."""
+        size, margins = self.section.find(f"{W}pgSz"), self.section.find(f"{W}pgMar")
+        width = int((size.get(f"{W}w") if size is not None else None) or 11906)
+        left = int(float((margins.get(f"{W}left") if margins is not None else None) or 1440))
+        right = int(float((margins.get(f"{W}right") if margins is not None else None) or 1440))
+        return max(width - left - right, 1440)
+
+
+def load_reference(path: Path) -> Reference:
+    """The reference document at `path`, parsed once per process for the same bytes."""
     try:
-        style = document.styles[name]
-    except KeyError:
-        style = document.styles.add_style(name, kind)
-    if base and kind != WD_STYLE_TYPE.CHARACTER:
-        style.base_style = document.styles[base]
-    return style
+        blob = path.read_bytes()
+    except OSError as error:
+        raise ReportkitError(f"cannot read reference.docx: {error.strerror or error}",
+                             path=path) from None
+    return _load(hashlib.sha256(blob).hexdigest(), blob, str(path))
 
 
-def _font(style, size: float | None = None, bold: bool | None = None, italic: bool | None = None,
-          color: RGBColor | None = BLACK, name: str | None = None) -> None:
-    font = style.font
-    if size:
-        font.size = Pt(size)
-    if bold is not None:
-        font.bold = bold
-    if italic is not None:
-        font.italic = italic
-    if color is not None:
-        font.color.rgb = color
-    if name:
-        font.name = name
-        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-        for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-            fonts.set(qn(attribute), name)
-        for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
-            fonts.attrib.pop(qn(attribute), None)
+@lru_cache(maxsize=8)
+def _load(_digest: str, blob: bytes, path: str) -> Reference:
+    try:
+        return _read(blob, Path(path))
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as error:
+        raise ReportkitError(
+            f"cannot read reference.docx: {error or type(error).__name__}", path=Path(path),
+            hint="save the styles document again from Word or LibreOffice as .docx") from None
 
 
-def _spacing(style, before: float = 0, after: float = 6, line: float | None = None,
-             keep_next: bool = False) -> None:
-    paragraph = style.paragraph_format
-    paragraph.space_before = Pt(before)
-    paragraph.space_after = Pt(after)
-    if line:
-        paragraph.line_spacing = line
-    if keep_next:
-        paragraph.keep_with_next = True
+def _relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, str, bool]]:
+    """(id, type, target, external) of a part's relationships; targets as part names."""
+    folder, name = posixpath.split(part)
+    rels_name = posixpath.join(folder, "_rels", name + ".rels")
+    if rels_name not in archive.namelist():
+        return []
+    found = []
+    for node in parse(archive.read(rels_name)):
+        if not isinstance(node.tag, str):
+            continue
+        target = node.get("Target", "")
+        external = node.get("TargetMode") == "External"
+        if not external:
+            target = (target.lstrip("/") if target.startswith("/")
+                      else posixpath.normpath(posixpath.join(folder, target)))
+        found.append((node.get("Id", ""), node.get("Type", ""), target, external))
+    return found
 
 
-def make_reference(config: TemplateSet) -> bytes:
-    page = config.page
-    document = docx.Document()
-    # Page layout.
-    section = document.sections[0]
-    width, height = PAGE_SIZES[page.get("size", "A4")]
-    section.page_width, section.page_height = width, height
-    margin = Cm(page.get("margin_cm", 2.54))
-    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = margin
-    text_width = width - 2 * margin
-    # Language and fonts for the whole document.
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    for language in defaults.iter(qn("w:lang")):
-        language.set(qn("w:val"), config.language)
-    font_name = page.get("font", "Arial")
-    font_size = page.get("font_size", 11)
-    normal = document.styles["Normal"]
-    _font(normal, font_size, name=font_name)
-    _spacing(normal, after=8, line=1.15)
-    # Headings and paragraphs.
-    for level, size in ((1, font_size + 3), (2, font_size + 1), (3, font_size)):
-        heading = document.styles[f"Heading {level}"]
-        _font(heading, size, bold=True, italic=(level == 3), name=font_name)
-        _spacing(heading, before=18 if level == 1 else 12, after=6, keep_next=True)
-    for name in ("Title", "Subtitle"):
-        title = document.styles[name]
-        title.element.get_or_add_pPr()
-        for border in title.element.pPr.findall(qn("w:pBdr")):
-            title.element.pPr.remove(border)
-        _font(title, 24 if name == "Title" else 14, bold=(name == "Title"), italic=False,
-              name=font_name)
-        title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _spacing(title, before=12, after=12)
-    numbered = _style(document, config.styles["paragraph"])
-    _spacing(numbered, after=8, line=1.15)
-    body = _style(document, config.styles["body"])
-    _spacing(body, after=8, line=1.15)
-    quote = document.styles[config.styles["quote"]]
-    quote.paragraph_format.left_indent = Cm(1.27)
-    quote.paragraph_format.right_indent = Cm(1.27)
-    _font(quote, italic=False)
-    table_text = _style(document, config.styles["table_text"])
-    _font(table_text, font_size - 1)
-    _spacing(table_text, after=2, line=1.0)
-    for name, centred in (("Cover Text", True), ("Signature", False)):
-        cover = _style(document, name)
-        if centred:
-            cover.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _spacing(cover, after=6)
-    # Footnotes, links, contents.
-    footnote_text = _style(document, config.styles["footnote_text"])
-    _font(footnote_text, font_size - 2)
-    _spacing(footnote_text, after=2, line=1.0)
-    footnote_reference = _style(document, config.styles["footnote_reference"],
-                                WD_STYLE_TYPE.CHARACTER, base=None)
-    footnote_reference.font.superscript = True
-    hyperlink = _style(document, config.styles["hyperlink"], WD_STYLE_TYPE.CHARACTER, base=None)
-    hyperlink.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
-    hyperlink.font.underline = True
-    toc_heading = document.styles[config.styles["toc_heading"]]
-    _font(toc_heading, font_size + 3, bold=True, name=font_name)
-    toc_heading.base_style = document.styles["Normal"]
-    for level in (1, 2):
-        toc = _style(document, config.styles[f"toc_{level}"])
-        toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
-        toc.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT,
-                                                    WD_TAB_LEADER.DOTS)
-        _spacing(toc, after=2)
-    # Word-native numbering, linked to styles, as the template set defines it.
-    numbering = document.part.numbering_part.element
-    scheme = config.page.get("numbering", {})
-    heading_levels = scheme.get("headings", [{"format": "upperLetter", "text": "%1."},
-                                             {"format": "decimal", "text": "%1.%2"},
-                                             {"format": "decimal", "text": "%1.%2.%3"}])
-    heading_styles = [document.styles[config.styles[f"heading_{level}"]] for level in (1, 2, 3)]
-    heading_num = _numbering_scheme(numbering, heading_levels, [s.style_id for s in heading_styles])
-    for level, style in enumerate(heading_styles[:len(heading_levels)]):
-        _link_style(style, heading_num, level)
-    for name in (config.styles["list_bullet"], config.styles["list_number"]):
-        _indent_list(document, numbering, document.styles[name])
-    paragraph_levels = [scheme.get("paragraphs", {"format": "decimal", "text": "%1."})]
-    paragraph_num = _numbering_scheme(numbering, paragraph_levels, [numbered.style_id])
-    _link_style(numbered, paragraph_num, 0)
-    # Header: the case reference; footer: Page X of Y. Both are fields.
-    header = section.header.paragraphs[0]
-    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    header._p.append(element("w:fldSimple", {"w:instr": " DOCPROPERTY CaseReference \\* MERGEFORMAT "},
-                             text_run("Case reference")))
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    words = page.get("page_words", ["Page", "of"])
-    footer._p.append(text_run(f"{words[0]} "))
-    footer._p.append(element("w:fldSimple", {"w:instr": " PAGE "}, text_run("1")))
-    footer._p.append(text_run(f" {words[1]} "))
-    footer._p.append(element("w:fldSimple", {"w:instr": " NUMPAGES "}, text_run("1")))
-    # Only styles and layout: no body content.
-    body_element = document.element.body
-    for child in list(body_element):
-        if child.tag != qn("w:sectPr"):
-            body_element.remove(child)
-    document.core_properties.title = f"reportkit reference styles: {config.name}"
-    document.core_properties.author = "reportkit"
-    document.core_properties.revision = 1
-    fixed = dt.datetime(2026, 1, 1)
-    document.core_properties.created = document.core_properties.modified = fixed
-    document.core_properties.last_printed = fixed
-    return reproducible_bytes(document)
+def _content_types(archive: zipfile.ZipFile) -> dict[str, str]:
+    root = parse(archive.read("[Content_Types].xml"))
+    defaults, overrides = {}, {}
+    for node in root:
+        if not isinstance(node.tag, str):
+            continue
+        if node.tag.endswith("Default"):
+            defaults[node.get("Extension", "").lower()] = node.get("ContentType", "")
+        elif node.tag.endswith("Override"):
+            overrides[node.get("PartName", "").lstrip("/")] = node.get("ContentType", "")
+    types = {}
+    for name in archive.namelist():
+        if name in overrides:
+            types[name] = overrides[name]
+        elif name.rsplit(".", 1)[-1].lower() in defaults:
+            types[name] = defaults[name.rsplit(".", 1)[-1].lower()]
+    return types
 
 
-def main(folders: list[str]) -> None:
-    for folder in folders:
-        path = Path(folder)
-        config = validate_document(TemplateSet, load_yaml(path / "template.yaml"))
-        (path / "reference.docx").write_bytes(make_reference(config))
-        print(f"wrote {path / 'reference.docx'}")
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])
+def _read(blob: bytes, path: Path) -> Reference:
+    archive = zipfile.ZipFile(BytesIO(blob))
+    types = _content_types(archive)
+    main = next((target for _id, kind, target, _external in _relationships(archive, "")
+                 if kind == OFFICE_DOCUMENT), "word/document.xml")
+    relationships = _relationships(archive, main)
+    taken: dict[str, str] = {}
+    for _id, kind, target, external in relationships:
+        short = kind.rsplit("/", 1)[-1]
+        if not external and short in TAKEN and target in types:
+            taken.setdefault(TAKEN[short], target)
+    if "styles" not in taken:
+        raise ValueError("it has no styles part")
+    blobs = {name: archive.read(name) for name in taken.values()}
+    styles = parse(blobs[taken["styles"]])
+    # Word writes properties in the schema's order; LibreOffice and hand-made files may not.
+    for properties in styles.iter(f"{W}pPr"):
+        sort_children(properties, PARAGRAPH_PROPERTIES_ORDER)
+    for properties in styles.iter(f"{W}rPr"):
+        sort_children(properties, RUN_PROPERTIES_ORDER)
+    numbering = parse(blobs[taken["numbering"]]) if "numbering" in taken else None
+    for level in (numbering.iter(f"{W}lvl") if numbering is not None else ()):
+        sort_children(level, LEVEL_ORDER)  # LibreOffice writes pStyle before numFmt
+    document = parse(archive.read(main))
+    body = document.find(f"{W}body")
+    section = body.find(f"{W}sectPr") if body is not None else None
+    if section is None:  # no page setup: Word's defaults (A4 would be a guess; Letter is Word's)
+        section = etree.fromstring(f'<w:sectPr xmlns:w="{W[1:-1]}"><w:pgSz w:w="12240" w:h="15840"/>'
+                                   '<w:pgMar w:top="1440" w:right="1440" w:bottom="1440" '
+                                   'w:left="1440" w:header="720" w:footer="720" w:gutter="0"/>'
+                                   '</w:sectPr>')
+    by_id = {identifier: (kind, target) for identifier, kind, target, _external in relationships}
+    headers_footers = []
+    for reference in section:
+        if reference.tag not in (f"{W}headerReference", f"{W}footerReference"):
+            continue
+        kind, target = by_id.get(reference.get(f"{R}id"), ("", ""))
+        if kind not in (HEADER, FOOTER) or target not in types:
+            continue
+        related = []
+        for identifier, related_kind, related_target, external in _relationships(archive, target):
+            if not external:
+                if related_target not in types:
+                    continue
+                blobs[related_target] = archive.read(related_target)
+            related.append(Related(identifier, related_kind, related_target, external))
+        blobs[target] = archive.read(target)
+        headers_footers.append(HeaderFooter(
+            "header" if kind == HEADER else "footer", reference.get(f"{W}type", "default"),
+            target, parse(blobs[target]), tuple(related)))
+    return Reference(
+        path=path, blobs=blobs, content_types={name: types[name] for name in blobs},
+        styles=styles,
+        numbering=numbering,
+        settings=parse(blobs[taken["settings"]]) if "settings" in taken else None,
+        theme=taken.get("theme"), font_table=taken.get("fontTable"), section=section,
+        headers_footers=tuple(headers_footers))

@@ -1,40 +1,40 @@
-"""Write the document model into a copy of reference.docx: its styles and page layout, our content."""
+"""write_docx: the document model in, the bytes of a .docx out, in one pass.
+
+Phases: (1) the reference's parts, parsed once per process; (2) styles resolved by id or name;
+(3) headings counted as Word numbers them, for the table of contents; (4) the body and the
+footnotes written as XML text; (5) settings, headers and footers, properties; (6) the zip.
+"""
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import re
-import zipfile
+import uuid
 from pathlib import Path
 
-import docx
-from docx.enum.style import WD_STYLE_TYPE
-from docx.opc.constants import CONTENT_TYPE as CT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import qn
-from lxml.etree import XMLSyntaxError
+from lxml import etree
 
-from reportkit.document import (Block, BlockQuote, Document, Footnote, Heading, Inline, LineBreak,
-                                Link, ListBlock, NoteNumber, NoteReference, PageBreak, Paragraph,
-                                Placeholder, Region, SourcesList, Table, TableOfContents, Text)
-from reportkit.docx.footnotes import new_footnotes_part
-from reportkit.docx.oxml import (bookmark, break_run, element, field_runs, set_numbering, text_run)
-from reportkit.docx.package import add_custom_xml, reproducible_bytes, set_properties
+from reportkit.document import Document, Heading, PageBreak, TableOfContents
+from reportkit.docx import package
+from reportkit.docx.body import BodyWriter
+from reportkit.docx.numbering import Numbering
+from reportkit.docx.reference import HeaderFooter, Reference, load_reference
 from reportkit.docx.styles import StyleMap
-from reportkit.errors import ReportkitError
-from reportkit.walk import body_blocks, plain_text, query
+from reportkit.docx.xml import (R, R_NS, SECTION_ORDER, SETTINGS_ORDER, W, W_NS, XML_HEADER,
+                                serialise, sort_children)
 
+_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _DOCPROPERTY = re.compile(r'DOCPROPERTY\s+"?([\w.-]+)"?')
-
-
-def open_reference(reference: Path):
-    try:
-        return docx.Document(str(reference))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError,
-            OSError) as error:
-        raise ReportkitError(
-            f"cannot read reference.docx: {error or type(error).__name__}", path=reference,
-            hint="save the styles document again from Word or LibreOffice as .docx") from None
+_W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+_W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+_SEPARATORS = (
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
+    'w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" '
+    'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>')
+_ROOT = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
+_EMPTY_HEADER = f'{XML_HEADER}<w:{{kind}} {_ROOT}><w:p/></w:{{kind}}>'
 
 
 def write_docx(document: Document, reference: Path, roles: dict[str, str],
@@ -42,301 +42,205 @@ def write_docx(document: Document, reference: Path, roles: dict[str, str],
     """The single entry point: a document model in, the bytes of a .docx out.
 
     `record`, an XML document, travels inside the file as a custom XML part (provenance)."""
-    output = open_reference(reference)
-    styles = StyleMap(output, roles, reference)
-    # Phase 1: keep only the reference's final section properties (page size, margins, headers).
-    body = output.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)
-    # Phase 2: the blocks, with footnotes collected into their own part.
-    writer = _BodyWriter(output, styles, new_footnotes_part(output), document)
-    for block in document.blocks:
-        writer.block(block)
-    # Phase 3: header and footer fields show the case's properties; properties; settings.
-    properties = dict(document.metadata.properties)
-    _fill_property_fields(output, properties)
-    set_properties(output, document.metadata)
-    if writer.has_toc:
-        _ask_to_update_fields(output)
+    # Phases 1-2: the reference, and the styles of the template's roles.
+    parts = load_reference(reference)
+    styles = StyleMap(parts, roles)
+    numbering = Numbering(parts.numbering)
+    # Phases 3-4: the body and the footnotes, headings numbered as Word numbers them, and the
+    # contents written once every heading is known.
+    writer = BodyWriter(styles, numbering)
+    writer.blocks(document.blocks)
+    styles.check_named()
+    body = writer.finish()
+    # Phase 5: the parts around the body.
+    relationships = writer.relationships
+    members: list[tuple[str, bytes, bool]] = []
+    types: dict[str, str] = {}
+
+    def add(name: str, blob: bytes, content_type: str, unchanged: bool = False) -> None:
+        members.append((name, blob, unchanged))
+        types[name] = content_type
+
+    section, header_parts = _section(parts, relationships, _has_cover(document), add)
+    document_xml = (f"{XML_HEADER}<w:document {_ROOT}><w:body>{body}{section}</w:body>"
+                    "</w:document>").encode("utf-8")
+    add("word/document.xml", document_xml, package.CT_DOCUMENT)
+    shipped = styles.shipped(_styles_in(header_parts))
+    add("word/styles.xml", styles.part(shipped), package.CT_STYLES, True)
+    relationships.add(_RT + "styles", "styles.xml")
+    add("word/numbering.xml", numbering.part(shipped, styles.numbering_ids(shipped)),
+        package.CT_NUMBERING)
+    relationships.add(_RT + "numbering", "numbering.xml")
+    add("word/settings.xml", _settings(parts.settings, writer.has_toc, document_xml),
+        package.CT_SETTINGS)
+    relationships.add(_RT + "settings", "settings.xml")
+    for kind, name in (("theme", parts.theme), ("fontTable", parts.font_table)):
+        if name:
+            add(name, parts.blobs[name], parts.content_types[name], True)
+            relationships.add(_RT + kind, name.removeprefix("word/"))
+    notes = (f"{XML_HEADER}<w:footnotes {_ROOT}>{_SEPARATORS}{''.join(writer.notes)}"
+             "</w:footnotes>").encode("utf-8")
+    add("word/footnotes.xml", notes, package.CT_FOOTNOTES)
+    relationships.add(_RT + "footnotes", "footnotes.xml")
+    if writer.note_relationships.entries:
+        add("word/_rels/footnotes.xml.rels",
+            package.relationships_part(writer.note_relationships.entries), "")
     if record is not None:
-        add_custom_xml(output, record)
-    return reproducible_bytes(output)
+        add("customXml/item1.xml", record, "")
+        add("customXml/itemProps1.xml", package.custom_xml_properties_part(record),
+            package.CT_CUSTOM_XML_PROPERTIES)
+        add("customXml/_rels/item1.xml.rels", package.relationships_part(
+            [("rId1", _RT + "customXmlProps", "itemProps1.xml", False)]), "")
+        relationships.add(_RT + "customXml", "../customXml/item1.xml")
+    add("word/_rels/document.xml.rels", package.relationships_part(relationships.entries), "")
+    metadata = document.metadata
+    properties = dict(metadata.properties)
+    for name, root, related in header_parts:
+        _fill_property_fields(root, properties)
+        add(name, serialise(root), package.CT_HEADER if "header" in name else package.CT_FOOTER)
+        if related:
+            folder, file_name = name.rsplit("/", 1)
+            add(f"{folder}/_rels/{file_name}.rels", package.relationships_part(
+                [(item.relationship_id, item.type,
+                  item.target if item.external else _relative(name, item.target), item.external)
+                 for item in related]), "")
+            for item in related:
+                if not item.external and item.target not in types:
+                    add(item.target, parts.blobs[item.target], parts.content_types[item.target], True)
+    add("docProps/core.xml", package.core_properties_part(metadata), package.CT_CORE)
+    add("docProps/app.xml", package.app_properties_part(), package.CT_APP)
+    package_relationships = [
+        ("rId1", _RT + "officeDocument", "word/document.xml", False),
+        ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
+                 "core-properties", "docProps/core.xml", False),
+        ("rId3", _RT + "extended-properties", "docProps/app.xml", False)]
+    if metadata.properties:
+        add("docProps/custom.xml", package.custom_properties_part(metadata.properties),
+            package.CT_CUSTOM)
+        package_relationships.append(("rId4", _RT + "custom-properties", "docProps/custom.xml", False))
+    # Phase 6: the zip, content types and package relationships first.
+    head = [("[Content_Types].xml", package.content_types_part(types), False),
+            ("_rels/.rels", package.relationships_part(package_relationships), False)]
+    return package.zip_package(head + sorted(members))
 
 
-def _fill_property_fields(output, properties: dict[str, str]) -> None:
-    for part in output.part.package.iter_parts():
-        if part.content_type not in (CT.WML_HEADER, CT.WML_FOOTER):
-            continue
-        for field in part.element.iter(qn("w:fldSimple")):
-            match = _DOCPROPERTY.search(field.get(qn("w:instr")) or "")
-            if match and match.group(1) in properties:
-                texts = list(field.iter(qn("w:t")))
-                if texts:
-                    texts[0].text = properties[match.group(1)]
-                    for extra in texts[1:]:
-                        extra.text = ""
+def _relative(source: str, target: str) -> str:
+    folder = source.rsplit("/", 1)[0] + "/"
+    return target[len(folder):] if target.startswith(folder) else "/" + target
 
 
-def _ask_to_update_fields(output) -> None:
-    settings = output.settings.element
-    if settings.find(qn("w:updateFields")) is None:
-        update = element("w:updateFields", {"w:val": "true"})
-        anchor = settings.find(qn("w:zoom"))
-        (anchor.addnext(update) if anchor is not None else settings.insert(0, update))
+def _has_cover(document: Document) -> bool:
+    """The report opens with a cover page: blocks and then a page break, before any heading or
+    table of contents."""
+    for index, block in enumerate(document.blocks):
+        if isinstance(block, PageBreak):
+            return index > 0
+        if isinstance(block, (Heading, TableOfContents)):
+            return False
+    return False
 
 
-class _BodyWriter:
-    def __init__(self, output, styles: StyleMap, footnotes_part, document: Document):
-        self.output = output
-        self.styles = styles
-        self.footnotes_part = footnotes_part
-        self.bookmark_id = 0
-        self.has_toc = False
-        self.last_paragraph = None
-        self.referenced_notes = _notes_cited_again(document)
-        self.headings = _heading_anchors(document.blocks)
-        self.heading_index = 0
-
-    # ------------------------------------------------------------ blocks
-
-    def paragraph(self, style_id: str):
-        # Built here and put before the final section properties: add_paragraph() looks for
-        # them among all the paragraphs so far, each time.
-        paragraph = element("w:p", None, element("w:pPr", None,
-                                                 element("w:pStyle", {"w:val": style_id})))
-        body = self.output.element.body
-        section = body[-1] if len(body) and body[-1].tag == qn("w:sectPr") else None
-        (section.addprevious(paragraph) if section is not None else body.append(paragraph))
-        self.last_paragraph = paragraph
-        return paragraph
-
-    def block(self, block: Block, list_level: int = 0) -> None:
-        if isinstance(block, Heading):
-            self.heading(block)
-        elif isinstance(block, Paragraph):
-            style = (self.styles.style_id(block.style) if block.style
-                     else self.styles.role("paragraph"))
-            self.inlines(self.paragraph(style), block.content, self.output.part)
-        elif isinstance(block, ListBlock):
-            self.list_block(block, list_level)
-        elif isinstance(block, BlockQuote):
-            for inner in block.blocks:
-                if isinstance(inner, Paragraph):
-                    self.inlines(self.paragraph(self.styles.role("quote")), inner.content,
-                                 self.output.part)
-                else:
-                    self.block(inner)
-        elif isinstance(block, Table):
-            self.table(block)
-        elif isinstance(block, PageBreak):
-            target = self.last_paragraph
-            if target is None:
-                target = self.paragraph(self.styles.role("body"))
-            target.append(break_run("page"))
-        elif isinstance(block, TableOfContents):
-            self.table_of_contents(block)
-        elif isinstance(block, SourcesList):
-            for entry in block.entries:
-                self.inlines(self.paragraph(self.styles.role("body")), entry, self.output.part)
-        elif isinstance(block, Region):
-            self.region(block)
-
-    def region(self, block: Region) -> None:
-        """A region's blocks, with a point bookmark `marker` at the start of its first paragraph
-        and `marker_end` at the end of its last. Point bookmarks, not one bookmark around the
-        region: LibreOffice loses a bookmark that spans paragraphs when it saves a .docx."""
-        def content() -> list:
-            return [child for child in self.output.element.body if child.tag != qn("w:sectPr")]
-
-        before = len(content())
-        for inner in block.blocks:
-            self.block(inner)
-        if not block.marker:
-            return
-        added = content()[before:]
-        paragraphs = [p for child in added for p in child.iter(qn("w:p"))]
-        if not paragraphs:
-            return
-        first, last = paragraphs[0], paragraphs[-1]
-        start = self.new_bookmark(block.marker)
-        properties = first.find(qn("w:pPr"))
-        index = 1 if properties is not None else 0
-        first.insert(index, start[1])
-        first.insert(index, start[0])
-        last.extend(self.new_bookmark(f"{block.marker}_end"))
-
-    def heading(self, block: Heading) -> None:
-        level = min(max(block.level, 1), 3)
-        paragraph = self.paragraph(self.styles.role(f"heading_{level}"))
-        if not block.numbered:
-            set_numbering(paragraph, 0)
-        if self.heading_index < len(self.headings):
-            name = self.headings[self.heading_index][2]
-        else:  # a heading nested in a list or quote: linked, though not listed in the contents
-            name = f"_TocNested{self.heading_index:05d}"
-        self.heading_index += 1
-        start, end = self.new_bookmark(name)
-        paragraph.append(start)
-        self.inlines(paragraph, block.content, self.output.part)
-        paragraph.append(end)
-
-    def list_block(self, block: ListBlock, level: int) -> None:
-        style_id = self.styles.role("list_number" if block.ordered else "list_bullet")
-        num_id = self.list_numbering(style_id, block) if block.ordered else None
-        for item in block.items:
-            first = True
-            for inner in item:
-                if isinstance(inner, Paragraph) and first:
-                    paragraph = self.paragraph(style_id)
-                    if num_id is not None or level:
-                        set_numbering(paragraph, num_id or self.style_num_id(style_id) or 0, level)
-                    self.inlines(paragraph, inner.content, self.output.part)
-                    first = False
-                elif isinstance(inner, ListBlock):
-                    self.list_block(inner, level + 1)
-                elif isinstance(inner, Paragraph):
-                    self.inlines(self.paragraph(self.styles.role("body")), inner.content,
-                                 self.output.part)
-                else:
-                    self.block(inner, level + 1)
-
-    def style_num_id(self, style_id: str) -> int | None:
-        style = self.output.styles.element.get_by_id(style_id)
-        properties = style.pPr if style is not None else None
-        if properties is None or properties.numPr is None or properties.numPr.numId is None:
-            return None
-        return properties.numPr.numId.val
-
-    def list_numbering(self, style_id: str, block: ListBlock) -> int | None:
-        """A fresh numbering instance, so each ordered list starts again at its own start."""
-        style_num = self.style_num_id(style_id)
-        if style_num is None:
-            return None
-        numbering = self.output.part.numbering_part.element
-        abstract_id = numbering.num_having_numId(style_num).abstractNumId.val
-        num = numbering.add_num(abstract_id)
-        num.add_lvlOverride(0).add_startOverride(block.start)
-        return num.numId
-
-    def table(self, block: Table) -> None:
-        columns = max([len(block.header)] + [len(row) for row in block.rows] + [1])
-        rows = ([block.header] if block.header else []) + list(block.rows)
-        table = self.output.add_table(rows=len(rows), cols=columns)
-        self.styles.role("table", WD_STYLE_TYPE.TABLE)
-        table.style = self.output.styles[self.styles.name("table")]
-        text_style = self.styles.role("table_text")
-        # The row and cell elements directly: table.cell() walks the whole table on each call.
-        row_elements = table._tbl.tr_lst
-        for row_index, row in enumerate(rows):
-            is_header = bool(block.header) and row_index == 0
-            # A row stays on one page, so a footnote in it can sit on the same page.
-            properties = row_elements[row_index].get_or_add_trPr()
-            properties.append(element("w:cantSplit"))
-            if is_header:
-                properties.append(element("w:tblHeader"))
-            cells = row_elements[row_index].tc_lst
-            for column, cell_content in enumerate(row):
-                paragraph = cells[column].p_lst[0]
-                paragraph.get_or_add_pPr().get_or_add_pStyle().val = text_style
-                content = tuple(Text(item.text, True, item.italic, item.code)
-                                if is_header and isinstance(item, Text) else item
-                                for item in cell_content)
-                self.inlines(paragraph, content, self.output.part)
-        self.last_paragraph = None
-
-    def table_of_contents(self, block: TableOfContents) -> None:
-        """One linked entry per heading, its page number a live PAGEREF field.
-
-        Word and LibreOffice both compute PAGEREF fields when they lay the document out, so the
-        numbers are right in either without a refresh step (LibreOffice keeps a TOC field's
-        stale cached text instead). Word refreshes the fields on open (updateFields).
-        """
-        self.has_toc = True
-        title = self.paragraph(self.styles.role("toc_heading"))
-        title.append(text_run(block.title))
-        for level, text, name in self.headings:
-            if level > block.depth:
-                continue
-            paragraph = self.paragraph(self.styles.role(f"toc_{min(level, 2)}"))
-            link = element("w:hyperlink", {"w:anchor": name, "w:history": "1"})
-            link.append(text_run(text))
-            link.append(text_run("\t"))
-            for run in field_runs(f"PAGEREF {name} \\h", "?"):
-                link.append(run)
-            paragraph.append(link)
-
-    # ------------------------------------------------------------ inlines
-
-    def new_bookmark(self, name: str):
-        self.bookmark_id += 1
-        return bookmark(self.bookmark_id, name)
-
-    def inlines(self, paragraph, content: tuple[Inline, ...], part) -> None:
-        for item in content:
-            for run in self.runs(item, part):
-                paragraph.append(run)
-
-    def runs(self, item: Inline, part, style_id: str | None = None) -> list:
-        if isinstance(item, Text):
-            return [text_run(item.text, bold=item.bold, italic=item.italic, code=item.code,
-                             style_id=style_id)]
-        if isinstance(item, LineBreak):
-            return [break_run()]
-        if isinstance(item, Placeholder):
-            return [text_run(item.text, bold=True, highlight="yellow", style_id=style_id)]
-        if isinstance(item, Link):
-            return [self.hyperlink(item, part)]
-        if isinstance(item, NoteReference):
-            return self.note_reference(item.note)
-        if isinstance(item, NoteNumber):
-            return field_runs(f"NOTEREF _RefNote{item.number} \\h", str(item.number))
-        return []
-
-    def hyperlink(self, link: Link, part):
-        if link.url.startswith("#"):
-            node = element("w:hyperlink", {"w:anchor": link.url[1:], "w:history": "1"})
-        else:
-            relationship = part.relate_to(link.url, RT.HYPERLINK, is_external=True)
-            node = element("w:hyperlink", {"r:id": relationship, "w:history": "1"})
-        style_id = self.styles.role("hyperlink", WD_STYLE_TYPE.CHARACTER)
-        for inner in link.content:
-            for run in self.runs(inner, part, style_id):
-                node.append(run)
-        return node
-
-    def note_reference(self, note: Footnote) -> list:
-        reference_style = self.styles.role("footnote_reference", WD_STYLE_TYPE.CHARACTER)
-        run = element("w:r", None, element("w:rPr", None, element("w:rStyle", {"w:val": reference_style})),
-                      element("w:footnoteReference", {"w:id": note.number}))
-        self.write_footnote(note, reference_style)
-        if note.number in self.referenced_notes:
-            start, end = self.new_bookmark(f"_RefNote{note.number}")
-            return [start, run, end]
-        return [run]
-
-    def write_footnote(self, note: Footnote, reference_style: str) -> None:
-        paragraph = element("w:p", None, element("w:pPr", None, element(
-            "w:pStyle", {"w:val": self.styles.role("footnote_text")})))
-        paragraph.append(element("w:r", None, element("w:rPr", None, element(
-            "w:rStyle", {"w:val": reference_style})), element("w:footnoteRef")))
-        if note.marker:  # where the note's text starts, to read an edited copy back
-            paragraph.extend(self.new_bookmark(note.marker))
-        paragraph.append(text_run(" "))
-        self.inlines(paragraph, note.content, self.footnotes_part)
-        self.footnotes_part.element.append(
-            element("w:footnote", {"w:id": note.number}, paragraph))
-
-
-def _heading_anchors(blocks) -> list[tuple[int, str, str]]:
-    """(level, text, bookmark name) for every heading of the body (a region's too), in order:
-    the TOC comes before them."""
+def _section(parts: Reference, relationships, cover: bool, add):
+    """The final section properties: the reference's page setup and running headers, and with
+    a cover page, an empty first-page header and footer (w:titlePg)."""
+    section = copy.deepcopy(parts.section)
+    for node in list(section):
+        if node.tag in (f"{W}headerReference", f"{W}footerReference"):
+            section.remove(node)
     found = []
-    for block in body_blocks(blocks):
-        if isinstance(block, Heading):
-            found.append((block.level, plain_text(block), f"_Toc{len(found) + 1:05d}"))
-    return found
+    for item in parts.headers_footers:
+        if cover and item.type == "first":
+            continue
+        identifier = relationships.add(_RT + item.kind, item.name.removeprefix("word/"))
+        etree.SubElement(section, f"{W}{item.kind}Reference",
+                         {f"{W}type": item.type, f"{R}id": identifier})
+        found.append((item.name, copy.deepcopy(item.root), item.related))
+    if cover:
+        for kind in ("header", "footer"):
+            name = f"word/{kind}Cover.xml"
+            add(name, _EMPTY_HEADER.format(kind="hdr" if kind == "header" else "ftr").encode(),
+                package.CT_HEADER if kind == "header" else package.CT_FOOTER)
+            identifier = relationships.add(_RT + kind, name.removeprefix("word/"))
+            etree.SubElement(section, f"{W}{kind}Reference", {f"{W}type": "first", f"{R}id": identifier})
+        if section.find(f"{W}titlePg") is None:
+            etree.SubElement(section, f"{W}titlePg")
+    sort_children(section, SECTION_ORDER)
+    # The two reference kinds must stay grouped in the order written (headers, then footers).
+    references = [node for node in section if node.tag in (f"{W}headerReference", f"{W}footerReference")]
+    references.sort(key=lambda node: node.tag != f"{W}headerReference")
+    for node in references:
+        section.remove(node)
+    for index, node in enumerate(references):
+        section.insert(index, node)
+    text = etree.tostring(section, encoding="unicode")
+    return text, found
 
 
-def _notes_cited_again(document: Document) -> set[int]:
-    return {number.number for number in query(document.footnotes, NoteNumber)}
+def _styles_in(header_parts) -> set[str]:
+    used = set()
+    for _name, root, _related in header_parts:
+        for node in root.iter(f"{W}pStyle", f"{W}rStyle"):
+            used.add(node.get(f"{W}val"))
+    return used
+
+
+def _fill_property_fields(root, properties: dict[str, str]) -> None:
+    """Header and footer DOCPROPERTY fields show the case's values before any update, whether
+    written as a simple field or as Word's complex field."""
+    for field in root.iter(f"{W}fldSimple"):
+        match = _DOCPROPERTY.search(field.get(f"{W}instr") or "")
+        if match and match.group(1) in properties:
+            texts = list(field.iter(f"{W}t"))
+            if texts:
+                texts[0].text = properties[match.group(1)]
+                for extra in texts[1:]:
+                    extra.text = ""
+    instruction, name, in_result, first = "", None, False, True
+    for node in root.iter(f"{W}fldChar", f"{W}instrText", f"{W}t"):
+        if node.tag == f"{W}fldChar":
+            kind = node.get(f"{W}fldCharType")
+            if kind == "begin":
+                instruction, name, in_result = "", None, False
+            elif kind == "separate":
+                match = _DOCPROPERTY.search(instruction)
+                name = match.group(1) if match and match.group(1) in properties else None
+                in_result, first = name is not None, True
+            elif kind == "end":
+                in_result = False
+        elif node.tag == f"{W}instrText":
+            instruction += node.text or ""
+        elif in_result:
+            node.text = properties[name] if first else ""
+            first = False
+
+
+def _settings(reference: etree._Element | None, update_fields: bool, document_xml: bytes) -> bytes:
+    settings = (copy.deepcopy(reference) if reference is not None
+                else etree.fromstring(f'<w:settings xmlns:w="{W_NS}"/>'))
+    # Template baggage: a path to the template it came from, mail merge sources, edit sessions,
+    # a request to save a thumbnail.
+    for tag in ("attachedTemplate", "mailMerge", "rsids", "savePreviewPicture"):
+        for node in settings.findall(f"{W}{tag}"):
+            settings.remove(node)
+    zoom = settings.find(f"{W}zoom")
+    if zoom is not None and zoom.get(f"{W}percent") is None:  # required by the schema
+        zoom.set(f"{W}percent", "100")
+    if update_fields and settings.find(f"{W}updateFields") is None:
+        etree.SubElement(settings, f"{W}updateFields", {f"{W}val": "true"})
+    compat = settings.find(f"{W}compat")
+    if compat is None:
+        compat = etree.SubElement(settings, f"{W}compat")
+    mode = next((node for node in compat.findall(f"{W}compatSetting")
+                 if node.get(f"{W}name") == "compatibilityMode"), None)
+    if mode is None:
+        mode = etree.SubElement(compat, f"{W}compatSetting", {
+            f"{W}name": "compatibilityMode", f"{W}uri": "http://schemas.microsoft.com/office/word"})
+    mode.set(f"{W}val", "15")  # Word 2013 and later: no Compatibility Mode
+    # A document id of its own, derived from its content (the same input, the same bytes).
+    digest = hashlib.sha256(document_xml).hexdigest()
+    for node in settings.findall(f"{{{_W14}}}docId"):
+        node.set(f"{{{_W14}}}val", f"{int(digest[:8], 16) & 0x7FFFFFFF:08X}")
+    for node in settings.findall(f"{{{_W15}}}docId"):
+        node.set(f"{{{_W15}}}val", "{" + str(uuid.UUID(digest[:32])).upper() + "}")
+    sort_children(settings, SETTINGS_ORDER)
+    return serialise(settings)

@@ -51,8 +51,9 @@ def _parser():
 
 class _BlockBuilder:
     def __init__(self, tokens: list[Token], path: str, line_offset: int,
-                 literals: list[str] | None):
+                 literals: list[str] | None, lines: list[str] | None = None):
         self.tokens = tokens
+        self.lines = lines or []
         self.position = 0
         self.path = path
         self.line_offset = line_offset
@@ -102,7 +103,7 @@ class _BlockBuilder:
         if kind == "blockquote_open":
             return BlockQuote(tuple(self.blocks_until("blockquote_close", style)))
         if kind == "table_open":
-            return self.table()
+            return self.table(token)
         if kind in {"fence", "code_block"}:
             return Paragraph((Text(restore(token.content.rstrip("\n"), self.literals), code=True),),
                              style, self.origin(token))
@@ -148,7 +149,7 @@ class _BlockBuilder:
         start = int(token.attrGet("start") or 1) if ordered else 1
         return ListBlock(ordered, tuple(items), start)
 
-    def table(self) -> Table:
+    def table(self, opening: Token) -> Table:
         header, rows, row = [], [], []
         in_head = False
         while self.position < len(self.tokens):
@@ -166,7 +167,21 @@ class _BlockBuilder:
                 (header.extend(row) if in_head else rows.append(tuple(row)))
             elif token.type == "inline":
                 row.append(self.inlines(token))
-        return Table(tuple(header), tuple(rows))
+        return Table(tuple(header), tuple(rows), self.column_widths(opening, len(header)))
+
+    def column_widths(self, opening: Token, columns: int) -> tuple[float, ...]:
+        """Each column's share of the width: its dashes in the delimiter row, as pandoc reads a
+        pipe table (`|--|------|--|` gives 0.2, 0.6, 0.2)."""
+        if not opening.map or opening.map[0] + 1 >= len(self.lines):
+            return ()
+        rule = self.lines[opening.map[0] + 1]
+        rule = rule[rule.find("|"):] if "|" in rule else rule  # after any quote or list marker
+        cells = rule.strip().strip("|").split("|")
+        dashes = [cell.count("-") for cell in cells]
+        if len(dashes) != columns or not all(dashes):
+            return ()
+        total = sum(dashes)
+        return tuple(count / total for count in dashes)
 
     # ------------------------------------------------------------ inlines
 
@@ -268,7 +283,7 @@ def _parse(text: str, path: str, line_offset: int,
         tokens = _parser().parse(text)
     except (ValueError, RecursionError) as error:
         raise ReportkitError(f"cannot parse the Markdown: {error}", path=path) from None
-    builder = _BlockBuilder(tokens, path, line_offset, literals)
+    builder = _BlockBuilder(tokens, path, line_offset, literals, text.splitlines())
     return tuple(builder.blocks_until(None))
 
 
