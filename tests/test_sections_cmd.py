@@ -23,7 +23,7 @@ def test_list_gives_title_profiles_review_date_and_citation_count():
     table = rows(result.stdout)
     assert set(table) == {"background", "features", "journalists", "defenders", "protection"}
     assert table["background"] == ["background", "General background", "all", "2026-11-01", "3"]
-    assert table["features"][-1] == "4"  # in a paragraph, a list, a quote and a table
+    assert table["features"][-1] == "11"  # in paragraphs, lists, a quote and tables
     assert table["journalists"][2] == "journalist"
 
 

@@ -144,7 +144,7 @@ def read_units(report: ReportXml) -> list[Unit]:
         for child in parent:
             if child.tag == w("sdt"):
                 content = child.find(w("sdtContent"))
-                if content is not None:
+                if content is not None and not _is_contents(child):
                     visit(content)
             elif child.tag in (w("p"), w("tbl")):
                 unit = Unit(reader.paragraph(child) if child.tag == w("p") else reader.table(child))
@@ -157,6 +157,13 @@ def read_units(report: ReportXml) -> list[Unit]:
 
     visit(report.body)
     return found
+
+
+def _is_contents(sdt) -> bool:
+    """The table of contents: generated from the headings (Word regenerates it), never text
+    the author wrote."""
+    gallery = sdt.find(f"{w('sdtPr')}/{w('docPartObj')}/{w('docPartGallery')}")
+    return gallery is not None and gallery.get(w("val")) == "Table of Contents"
 
 
 def _markers(element, unit: Unit, pending: list[str]) -> None:
