@@ -38,10 +38,11 @@ def rendered(tmp_path_factory) -> tuple[Path, list[str]]:
 
 def test_the_cover_page_has_no_running_header_or_page_number(rendered):
     _docx, pages = rendered
-    assert "Country Expert Report" in pages[0]
-    assert "PA/00001/2026" not in pages[0].split("Appeal reference")[0]  # no header above the title
+    first_lines = [[line.strip() for line in page.splitlines() if line.strip()][0] for page in pages[:2]]
+    assert first_lines[0] != "PA/00001/2026"  # no running header above the cover's text
+    assert first_lines[1] == "PA/00001/2026"  # the header from the second page on
     assert not re.search(r"Page \d+ of", pages[0])
-    assert f"Page 2 of {len(pages)}" in pages[1] and "PA/00001/2026" in pages[1]
+    assert f"Page 2 of {len(pages)}" in pages[1]
 
 
 def _columns(header: str, names: list[str]) -> list[int]:
@@ -60,7 +61,9 @@ def test_table_columns_follow_the_markdown_rule(rendered):
     assert (basis - event) / (event - date) == pytest.approx(62 / 18, rel=0.15)
     features = next(line for line in text.splitlines() if re.match(r"\s*Code\s+Description", line))
     code, description, year = _columns(features, ["Code", "Description", "Year"])
-    assert (year - description) / (description - code) == pytest.approx(3, rel=0.15)
+    # 60 % against 20 %: pdftotext's character grid is coarse for short words, so "at least
+    # twice", where equal columns would give 1.
+    assert (year - description) > 2 * (description - code)
 
 
 def test_nested_lists_indent_each_level(rendered):
