@@ -136,7 +136,7 @@ def page_texts(pdf: bytes) -> list[str] | None:
         handle.write(pdf)
         handle.flush()
         try:
-            text = subprocess.run([program, handle.name, "-"], capture_output=True, check=True,
+            text = subprocess.run([program, "-layout", handle.name, "-"], capture_output=True, check=True,
                                   timeout=60).stdout.decode("utf-8", "replace")
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
             return None

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_CASES, FIXTURE_CASES, FIXTURE_LIBRARY, ROOT, run_cli
+from conftest import EXAMPLE_CASES, FIXTURE_CASES, FIXTURE_LIBRARY, ROOT, docx_parts, run_cli
 from readers import need
 
 
@@ -139,3 +140,23 @@ def test_check_pages_counts_with_libreoffice_and_fails_over_the_limit(short_limi
     without = run_cli("check", FIXTURE_CASES / "journalist.yaml", "--library", FIXTURE_LIBRARY,
                       "--templates", short_limit)
     assert "counted by LibreOffice" not in without.stdout
+
+
+def test_a_layout_pass_fills_the_contents_with_libreoffices_pages(tmp_path):
+    need("soffice")
+    need("pdftotext")
+    from reportkit.docx import heading_pages
+    from reportkit.docx.toc import toc_entries
+    from reportkit.libreoffice import page_texts
+
+    output = tmp_path / "report.docx"
+    result = build(output, "--pdf")
+    assert result.exit_code == 0, result.stderr
+    data = output.read_bytes()
+    pages = heading_pages(data, page_texts((tmp_path / "report.pdf").read_bytes()))
+    assert pages and len(pages) == len(toc_entries(data))
+    document = docx_parts(output)["word/document.xml"]
+    for bookmark, page in pages.items():
+        cached = re.search(rf'PAGEREF {bookmark}\b.*?fldCharType="separate"/></w:r><w:r><w:t>(\d+)</w:t>',
+                           document, re.S)
+        assert cached and int(cached.group(1)) == page, bookmark

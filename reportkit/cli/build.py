@@ -67,7 +67,15 @@ def build(
             refuse_over_limit(count, config.page_limit, case)
         warning = None if permitted else page_limit_warning(count, config.page_limit)
         pdf_bytes = layout.pdf if pdf else None
-        files = [(target, report.docx)]
+        docx_bytes = report.docx
+        if layout is not None:  # LibreOffice has laid the report out: the contents get its pages
+            from reportkit.docx import fill_toc_pages, heading_pages
+            from reportkit.libreoffice import page_texts
+
+            texts = page_texts(layout.pdf)
+            if texts is not None:
+                docx_bytes = fill_toc_pages(docx_bytes, heading_pages(docx_bytes, texts))
+        files = [(target, docx_bytes)]
         if emit_markdown is not None:
             from reportkit.render import restore_literals
 
