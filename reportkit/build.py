@@ -14,11 +14,12 @@ from reportkit.crossref import (case_problems, library_problems, part_problems,
                                 template_citation_problems)
 from reportkit.document import Document, Metadata, Placeholder
 from reportkit.docx.append import append_documents
-from reportkit.errors import ReportkitError
+from reportkit.errors import Problem, ReportkitError
+from reportkit.evidence import evidence_summary, unrecorded_access_problems
 from reportkit.load.case import LoadedCase, load_case
 from reportkit.load.library import NO_COUNTRY_LIBRARY, Library, Section, load_library
 from reportkit.load.templates import TemplateSetDir, load_template_set
-from reportkit.parse import parse_markdown
+from reportkit.parse import citations_in, parse_markdown
 from reportkit.provenance import library_revision, provenance_record, record_xml
 from reportkit.render import Renderer, region, restore_literals
 from reportkit.select import select_sections
@@ -57,6 +58,8 @@ class Report:
     placeholders: list[Placeholder] = field(default_factory=list)
     literals: list[str] = field(default_factory=list)  # case text behind the markers in `markdown`
     summarised: list[str] = field(default_factory=list)  # sections shortened to their summary
+    # Cited sources with neither an access date nor `cited_in` (`--final` refuses them).
+    unrecorded: list[Problem] = field(default_factory=list)
 
 
 class LibraryCache:
@@ -214,6 +217,9 @@ def _compose(inputs: Inputs, libraries: LibraryCache, anonymise: bool,
         question["answer"] = (region("answer", f"q{index}", renderer.case_markdown(
             answer, loaded.path), answer) if answer.strip() else region(
             "answer", f"q{index}", renderer.placeholder(f"answer to question {index}"), ""))
+    # What the methodology paragraph says about how the cited sources were consulted.
+    context["evidence"] = evidence_summary(
+        _cited_keys(rendered, context, renderer.literals.values), library.sources)
     markdown = renderer.render_report(config.report, context)
     # Parse, then turn citations into footnotes.
     template_path = str(template_set.path / config.report)
@@ -244,11 +250,28 @@ def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fals
                      draft.literals)
     return Report(data, draft.document, draft.markdown, draft.cited,
                   [section.id for section in draft.sections], placeholders_in(draft.document),
-                  draft.literals, draft.summarised)
+                  draft.literals, draft.summarised,
+                  unrecorded_access_problems(draft.cited, library.sources, library.sources_path,
+                                             library.source_lines))
+
+
+def _cited_keys(sections: list[dict], context: dict, literals: list[str]) -> list[str]:
+    """The source ids cited by the rendered sections, the answers and the chronology, in order."""
+    keys: dict[str, None] = {}
+    texts = ([section["body"] for section in sections]
+             + [question["answer"] for question in context["instructions"]["questions"]]
+             + [row["text"] for row in context["chronology"] if row["source"] == "country"])
+    for text in texts:
+        for citation in citations_in(parse_markdown(str(text), "", 0, literals)):
+            keys.update(dict.fromkeys(item.key for item in citation.items))
+    return list(keys)
 
 
 def refuse_unfinished(report: Report, case_path: Path) -> None:
-    """`--final`: a report with placeholders left is not written."""
+    """`--final`: a report with placeholders left, or citing a source whose consultation is not
+    recorded, is not written."""
+    if report.unrecorded:
+        raise ReportkitError.from_problems(report.unrecorded)
     if report.placeholders:
         lines = "\n".join(f"  {item.origin}: {item.text}" for item in report.placeholders)
         raise ReportkitError(f"{len(report.placeholders)} placeholder(s) remain; --final "

@@ -17,7 +17,7 @@ from reportkit.validate import unknown_name_problem
 
 
 def library_problems(library: Library) -> list[Problem]:
-    """Unknown profiles and unknown citation keys anywhere in the library."""
+    """Unknown profiles, unknown citation keys and unknown citing sources in the library."""
     problems = []
     known_profiles = set(library.profiles)
     for profile in library.info.profiles:
@@ -36,6 +36,14 @@ def library_problems(library: Library) -> list[Problem]:
         problems.extend(citation_problems(library, section.body, str(section.path), section.body_line))
     for item in library.chronology:
         problems.extend(citation_problems(library, item.entry.text, str(item.path), item.line))
+    for source in library.sources.values():
+        if source.cited_in is not None and (source.cited_in.key not in library.sources
+                                            or source.cited_in.key == source.id):
+            problems.append(Problem(
+                f"source '{source.id}' is cited in '{source.cited_in.key}', which is not another "
+                f"source of this library", library.sources_path,
+                library.source_lines.get(source.id),
+                "\"cited_in\" names the id of the source in which you read the reference"))
     return problems
 
 

@@ -182,3 +182,24 @@ def test_example_reports_are_byte_identical_when_built_twice(libraries):
     for case in sorted(EXAMPLE_CASES.glob("*.yaml")):
         inputs = load_inputs(case, libraries, template_search_path())
         assert build_report(inputs, libraries).docx == build_report(inputs, libraries).docx
+
+
+def test_built_examples_say_cited_in_and_print_no_access_date_the_data_does_not_hold(library, reports):
+    second_hand = {source.id: source for source in library.sources.values() if source.cited_in}
+    assert second_hand and all(source.accessed is None for source in second_hand.values())
+    checked = 0
+    for _name, (inputs, report) in reports.items():
+        paragraphs = [p.text for p in docx.Document(io.BytesIO(report.docx)).paragraphs]
+        annex_start = max(i for i, text in enumerate(paragraphs) if text.endswith("B: Sources"))
+        entries = paragraphs[annex_start + 1:]
+        for key in report.cited:
+            source = library.sources[key]
+            entry = next(text for text in entries if text.count((source.title or "")[:40]))
+            if key in second_hand:
+                assert ", cited in " in entry and " accessed " not in entry, entry
+                checked += 1
+            else:
+                assert " accessed " in entry and ", cited in " not in entry, entry
+            if source.caveat:
+                assert source.caveat in entry
+    assert checked >= 10

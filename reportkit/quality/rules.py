@@ -46,6 +46,9 @@ CHECKS: tuple[Check, ...] = (
           "A source that no section or chronology entry cites.", sources.unused_sources),
     Check("S006", "duplicate-source", WARNING, False,
           "Two sources with the same URL or DOI.", sources.duplicate_sources),
+    Check("S007", "unrecorded-access", WARNING, False,
+          "A source with neither an access date nor cited_in (the source it is known through); "
+          "build --final refuses to cite it.", sources.unrecorded_access),
     Check("C001", "missing-qualifications", ERROR, True,
           "The expert's qualifications are missing.", case.missing_qualifications),
     Check("C002", "incomplete-instructions", ERROR, True,

@@ -30,10 +30,24 @@ def missing_fields(context: CheckContext) -> Iterator[Hit]:
         if not (source.URL or any(getattr(source, name, None) or extra.get(name) for name in locators)):
             missing.append(("URL or offline locator",
                             f"add \"URL\", or one of {', '.join(locators)} so a reader can find it"))
-        if source.URL and not source.accessed:
+        if source.URL and not source.accessed and not source.cited_in:
             missing.append(("access date", "add \"accessed\": {\"date-parts\": [[YYYY, M, D]]}"))
         for name, hint in missing:
             yield Hit(f"source '{source.id}' has no {name}", *_where(context, source), hint)
+
+
+def unrecorded_access(context: CheckContext) -> Iterator[Hit]:
+    """A source with neither an access date nor `cited_in`: the report could not say truthfully
+    whether the expert read it or only read of it."""
+    from reportkit.evidence import unrecorded
+
+    for source in context.library.sources.values():
+        if unrecorded(source):
+            yield Hit(f"source '{source.id}' records neither when it was accessed nor where it is "
+                      f"cited (cited_in)", *_where(context, source),
+                      "add \"accessed\" only if you consulted it; if you know it from another "
+                      "source, add \"cited_in\": {\"key\": \"<that source's id>\", "
+                      "\"locator\": \"n 9\"}")
 
 
 def date_order(context: CheckContext) -> Iterator[Hit]:
