@@ -309,12 +309,16 @@ class SectionMeta(Strict):
     # A shorter text with the same citations, used instead of the body when the full report
     # would be over its template set's page limit (longest sections first).
     summary: Text | None = Field(default=None, min_length=1)
+    # The date to which the section's statements are current (e.g. a bill's status as its
+    # source gave it); `check` warns when the report date is much later.
+    as_of: dt.date | None = None
 
 
 class ChronologyEntry(Strict):
     date: PartialDate
     text: Text = Field(min_length=1)
     profiles: list[Identifier] = ["all"]
+    as_of: dt.date | None = None  # the date to which the entry is current, as in SectionMeta
 
 
 class TemplateOption(Strict):

@@ -168,6 +168,9 @@ class Record:
     # Library text the case confirmed as naming someone else (`anonymity_allow`): the section or
     # source of each confirmation. Not the text, nor a hash of it: a hash of a name can be guessed.
     anonymity_allowed: tuple[str, ...] = ()
+    # (source id, SHA-256) of each cited source's archived copy: the text its quotations were
+    # checked against.
+    archives: tuple[tuple[str, str], ...] = ()
 
     def as_dict(self) -> dict:
         return {
@@ -183,6 +186,7 @@ class Record:
                          "digest": region.digest, "written": region.written}
                         for region in self.regions],
             "anonymity_allowed": list(self.anonymity_allowed),
+            "archives": dict(self.archives),
         }
 
 
@@ -232,6 +236,8 @@ def provenance_record(loaded: LoadedCase, library: Library, revision: str,
         case_path=case_path,
         anonymity_allowed=tuple(safe(entry.id) for entry in loaded.case.anonymity_allow)
         if anonymiser else (),
+        archives=tuple((key, library.sources[key].archive.sha256) for key in cited
+                       if key in library.sources and library.sources[key].archive is not None),
     )
 
 
@@ -254,8 +260,10 @@ def record_xml(record: Record) -> bytes:
     for section in record.sections:
         child(sections, "section", id=section.id, origin=section.origin, sha256=section.sha256)
     sources = child(root, "sources")
+    archives = dict(record.archives)
     for source_id in record.cited:
-        child(sources, "source", id=source_id)
+        attributes = {"archiveSha256": archives[source_id]} if source_id in archives else {}
+        child(sources, "source", id=source_id, **attributes)
     if record.regions:
         regions = child(root, "regions")
         for region in record.regions:
@@ -319,6 +327,9 @@ def record_from_xml(blob: bytes, path: Path) -> Record:
         case_path=case.get("path", ""),
         anonymity_allowed=tuple(attribute(node, "id")
                                 for node in root.iter(f"{{{NAMESPACE}}}confirmed")),
+        archives=tuple((attribute(node, "id"), node.get("archiveSha256"))
+                       for node in find("sources").iter(f"{{{NAMESPACE}}}source")
+                       if node.get("archiveSha256")),
     )
 
 

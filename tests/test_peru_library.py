@@ -194,7 +194,8 @@ def test_built_examples_say_cited_in_and_print_no_access_date_the_data_does_not_
         entries = paragraphs[annex_start + 1:]
         for key in report.cited:
             source = library.sources[key]
-            entry = next(text for text in entries if text.count((source.title or "")[:40]))
+            entry = next(text for text in entries if (source.title or "") in text
+                         and (source.URL or "") in text)
             if key in second_hand:
                 assert ", cited in " in entry and " accessed " not in entry, entry
                 checked += 1

@@ -72,5 +72,8 @@ def _show_record(path: Path, record, output_format: Format) -> None:
     lines += [f"    {section.id:<{width}}  {section.origin:<7}  sha256 {section.sha256}"
               for section in record.sections]
     lines.append(f"  sources cited ({len(record.cited)}):")
-    lines += [f"    {source_id}" for source_id in record.cited]
+    archives = dict(record.archives)
+    lines += [f"    {source_id}" + (f"  archived copy sha256 {archives[source_id]}"
+                                    if source_id in archives else "")
+              for source_id in record.cited]
     typer.echo("\n".join(lines))

@@ -154,3 +154,39 @@ def _report_import(file: Path, result) -> None:
     else:
         typer.echo(f"wrote {result.sources_path}" if result.written
                    else f"{result.sources_path} is unchanged")
+
+
+@sources_app.command("archive")
+def archive_source(
+    source_id: Annotated[str, typer.Argument(metavar="KEY", help="The source id (citation key).")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="What you read: a saved web page "
+                                         "(.html), a PDF or a text file.")],
+    accessed: Annotated[Optional[str], typer.Option(
+        "--accessed", metavar="YYYY-MM-DD", help="When you read it (default: today).")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace an archived copy that has other content.")] = False,
+    country: CountryOption = None,
+    library: LibraryOption = None,
+) -> None:
+    """Keep your own copy of a source under COUNTRY/archive/ and record its SHA-256, media type
+    and access date in sources.json; `reportkit check` then verifies quotations against it."""
+    import datetime as dt
+
+    from reportkit.archive import archive_source as run_archive
+    from reportkit.errors import ReportkitError
+    from reportkit.library_view import library_holding, load_libraries
+
+    try:
+        try:
+            date = dt.date.fromisoformat(accessed) if accessed else dt.date.today()
+        except ValueError:
+            raise ReportkitError(f"--accessed {accessed!r} is not a date",
+                                 hint="write it as YYYY-MM-DD") from None
+        chosen = library_holding(load_libraries(library_root(library), country), "sources", source_id)
+        result = run_archive(chosen, source_id, file, date, force)
+    except ReportkitError as error:
+        fail(error)
+    typer.echo(f"archived {result.stored} (sha256 {result.copy.sha256[:16]}…, "
+               f"{result.copy.media_type}, accessed {result.accessed.isoformat()})")
+    typer.echo(f"recorded in {chosen.sources_path}" if result.changed
+               else f"{chosen.sources_path} already records this copy")

@@ -18,6 +18,7 @@ class Thresholds(Strict):
     source_age_years: int = Field(ge=1)
     access_age_months: int = Field(ge=1)
     review_age_months: int = Field(ge=1)
+    statement_age_months: int = Field(default=12, ge=1)
 
 
 class Figures(Strict):

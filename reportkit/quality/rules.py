@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reportkit.quality import case, library, sources
+from reportkit.quality import case, evidence, library, sources
 from reportkit.quality.findings import ERROR, WARNING, Check
 
 # L: library text; S: sources.json; C: the case file and the report built from it.
@@ -31,6 +31,12 @@ CHECKS: tuple[Check, ...] = (
           "A profile's sections cover none of a required topic (situation, risk from the state, "
           "risk from non-state actors, state protection, internal relocation).",
           library.missing_topics),
+    Check("L009", "unverified-quotation", ERROR, False,
+          "A quotation that is not found, word for word, in the archived copy of a source it "
+          "cites (directly, or through cited_in).", evidence.unverified_quotations),
+    Check("L010", "stale-statement", WARNING, False,
+          "A section or chronology entry marked as_of more than statement_age_months before the "
+          "report date.", evidence.stale_statements),
     Check("S001", "incomplete-source", WARNING, False,
           "A source lacks a publisher or author, title, issued date, URL or offline locator, "
           "or (with a URL) an access date; one finding per missing field.", sources.missing_fields),
@@ -49,6 +55,12 @@ CHECKS: tuple[Check, ...] = (
     Check("S007", "unrecorded-access", WARNING, False,
           "A source with neither an access date nor cited_in (the source it is known through); "
           "build --final refuses to cite it.", sources.unrecorded_access),
+    Check("S008", "changed-archive", ERROR, False,
+          "An archived copy whose content does not match its recorded SHA-256.",
+          evidence.archive_integrity),
+    Check("S009", "archive-not-here", WARNING, False,
+          "A recorded archived copy that is not on this machine (its quotations are not verified "
+          "here).", evidence.archive_absent),
     Check("C001", "missing-qualifications", ERROR, True,
           "The expert's qualifications are missing.", case.missing_qualifications),
     Check("C002", "incomplete-instructions", ERROR, True,

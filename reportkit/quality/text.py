@@ -33,6 +33,7 @@ class Unit:
     kind: str                      # paragraph, list item, table row, quotation, chronology entry
     lead_in: bool = False          # a paragraph ending in ':' that introduces a list
     noqa: frozenset[str] | None = None  # None: no marker; empty: every check silenced
+    locators: tuple[str, ...] = ()  # the pinpoint of each cited source, beside `keys`
 
     def silences(self, check_id: str) -> bool:
         if self.noqa is None:
@@ -103,8 +104,9 @@ class _Walker:
     def add(self, contents, line: int | None, kind: str, lead_in: bool = False) -> None:
         words: list[str] = []
         keys: list[str] = []
+        locators: list[str] = []
         for content in contents:
-            _collect(content, words, keys)
+            _collect(content, words, keys, locators)
             words.append(" ")
         raw = "".join(words)
         marks = _MARK.findall(raw)
@@ -118,7 +120,7 @@ class _Walker:
         if line:
             self.last_line = line
         self.units.append(Unit(text, tuple(keys), self.path, line, kind,
-                               lead_in and text.rstrip().endswith(":"), noqa))
+                               lead_in and text.rstrip().endswith(":"), noqa, tuple(locators)))
 
     def row_line(self, row) -> int | None:
         """Tables carry no line numbers: find the row by its first cell's words."""
@@ -133,14 +135,16 @@ class _Walker:
         return self.last_line
 
 
-def _collect(content, words: list[str], keys: list[str]) -> None:
+def _collect(content, words: list[str], keys: list[str], locators: list[str] | None = None) -> None:
     for item in content:
         if isinstance(item, Text):
             words.append(item.text)
         elif isinstance(item, Link):
-            _collect(item.content, words, keys)
+            _collect(item.content, words, keys, locators)
         elif isinstance(item, Citation):
             keys.extend(cite.key for cite in item.items)
+            if locators is not None:
+                locators.extend(cite.locator for cite in item.items)
             words.append(" ")
         elif isinstance(item, Placeholder):
             words.append(" ")
