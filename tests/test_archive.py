@@ -269,3 +269,38 @@ def test_a_chronology_entry_current_only_to_an_old_date_is_named(workdir):
            "(“A political crisis began.”) is current only to 2024-05-31, more than 12 months " \
            "before 2026-11-22" in output
     assert result.exit_code == 0
+
+
+def test_a_pdf_copy_this_machine_cannot_read_is_not_verified_here(workdir, tmp_path, monkeypatch):
+    pdf = tmp_path / "alpha.pdf"
+    pdf.write_bytes(_pdf(["Protesters were dispersed with tear gas"]))
+    assert archive(workdir, "alpha-2023", pdf).exit_code == 0
+    section = workdir / "library" / "testland" / "sections" / "defenders.md"
+    edit(section, "Alpha Watch described threats against defenders [@alpha-2023, p. 3].",
+         'Alpha Watch wrote that "protesters were dispersed with water" [@alpha-2023, p. 1].')
+    import reportkit.quality.evidence as evidence
+
+    monkeypatch.setattr(evidence.shutil, "which", lambda name: None)
+    result = check(workdir / "library", "--select", "L009,S009")
+    assert result.exit_code == 0 and "L009" not in result.stdout
+    assert "cannot be read here (pdftotext (poppler-utils) is not installed)" in " ".join(result.stdout.split())
+
+
+def test_a_quotation_in_the_case_file_own_section_is_verified_too(workdir, tmp_path):
+    copy = tmp_path / "alpha.txt"
+    copy.write_text("Protesters in the capital were dispersed with tear gas.\n", encoding="utf-8")
+    assert archive(workdir, "alpha-2023", copy).exit_code == 0
+    case = workdir / "cases" / "journalist.yaml"
+    text = case.read_text(encoding="utf-8")
+    case.write_text(text + (
+        "  extra:\n"
+        "    - id: local-events\n"
+        "      title: Local events\n"
+        "      body: |\n"
+        "        Alpha Watch wrote that protesters\n"
+        "        \"were dispersed with water cannon\" [@alpha-2023, p. 2].\n"), encoding="utf-8")
+    line = len(text.splitlines()) + 6
+    result = run_cli("check", case, "--library", workdir / "library", "--select", "L009")
+    assert result.exit_code == 1
+    output = " ".join(result.stdout.split())
+    assert f"{case}:{line}: L009 error: quotation “were dispersed with water cannon”" in output

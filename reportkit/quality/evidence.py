@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import shutil
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -105,6 +106,9 @@ def _copies(context: CheckContext) -> dict[str, Copy]:
                 cache[source.id] = Copy(source, path, "missing")
             elif sha256_of(path) != source.archive.sha256:
                 cache[source.id] = Copy(source, path, "changed")
+            elif source.archive.media_type == "application/pdf" and shutil.which("pdftotext") is None:
+                cache[source.id] = Copy(source, path, "unreadable",
+                                        "pdftotext (poppler-utils) is not installed")
             else:
                 cache[source.id] = Copy(source, path, "ok")
     return cache
@@ -133,13 +137,19 @@ def archive_integrity(context: CheckContext) -> Iterator[Hit]:
 
 
 def archive_absent(context: CheckContext) -> Iterator[Hit]:
-    """S009: a recorded archived copy that is not on this machine: its quotations are not checked."""
+    """S009: a recorded archived copy that is not on this machine, or that this machine cannot
+    read: its quotations are not checked."""
     for copy in _copies(context).values():
         if copy.state == "missing":
             yield Hit(f"the archived copy of '{copy.source.id}' ({ARCHIVE_FOLDER}/"
                       f"{copy.source.archive.path}) is not on this machine: quotations citing it "
                       f"are not verified here", *_where(context, copy.source),
                       f"put the copy in {copy.path.parent}, or run the check where it is kept")
+        elif copy.state == "unreadable":
+            yield Hit(f"the archived copy of '{copy.source.id}' ({ARCHIVE_FOLDER}/"
+                      f"{copy.source.archive.path}) cannot be read here ({copy.detail}): "
+                      f"quotations citing it are not verified here", *_where(context, copy.source),
+                      "install poppler-utils, which provides pdftotext")
 
 
 def _archives_for(context: CheckContext, key: str, seen: frozenset = frozenset()) -> list[Source]:
@@ -221,7 +231,7 @@ def unverified_quotations(context: CheckContext) -> Iterator[Hit]:
             except (ArchiveUnreadable, OSError) as error:
                 yield Hit(f"cannot read the archived copy of '{source.id}' to verify the "
                           f"quotation “{quotation.text}”: {error}", quotation.unit.path,
-                          quotation.line, "install poppler-utils (pdftotext) to read PDF copies")
+                          quotation.line, "restore a readable copy, or archive it again")
                 checked = None
                 break
             if found_in(quotation.text, variants):
