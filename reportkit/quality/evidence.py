@@ -174,11 +174,15 @@ class Quotation:
 
 
 def quotations(context: CheckContext) -> list[Quotation]:
-    """Every quotation in library text (and the case's own sections) that cites a source with an
-    archived copy, directly or through `cited_in`."""
+    """Every quotation in library text (sections, their summaries, the chronology, and the case's
+    own sections) that cites a source with an archived copy, directly or through `cited_in`."""
+    from reportkit.quality.text import units_in
+
     found = []
     lines_cache: dict[str, list[str]] = {}
-    for unit in context.text_units:
+    summaries = [unit for section in context.library.sections.values() if section.meta.summary
+                 for unit in units_in(section.meta.summary, section.path, section.summary_line or 1)]
+    for unit in [*context.text_units, *summaries]:
         candidates: dict[str, tuple[Source, str]] = {}
         for index, key in enumerate(unit.keys):
             locator = unit.locators[index] if index < len(unit.locators) else ""
