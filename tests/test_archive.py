@@ -263,7 +263,7 @@ def test_a_chronology_entry_current_only_to_an_old_date_is_named(workdir):
     line = next(number for number, item in enumerate(chronology.read_text().splitlines(), 1)
                 if "A political crisis began" in item) - 1
     result = run_cli("check", workdir / "cases" / "journalist.yaml", "--library",
-                     workdir / "library", "--select", "L010")
+                     workdir / "library", "--select", "L010", "--library-warnings")
     output = " ".join(result.stdout.split())  # the report may wrap long lines
     assert f"{chronology}:{line}: L010 warning: chronology entry 2022-12 " \
            "(“A political crisis began.”) is current only to 2024-05-31, more than 12 months " \
