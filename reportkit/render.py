@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import (BaseLoader, BytecodeCache, FileSystemBytecodeCache, FileSystemLoader,
+                    pass_eval_context,
                     StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError,
                     UndefinedError)
 from jinja2.compiler import CodeGenerator
@@ -439,7 +440,11 @@ class Renderer:
         del env.globals["lipsum"]  # placeholder prose has no place in a report, and n is unbounded
         return env
 
-    def _finalize(self, value: Any) -> str:
+    @pass_eval_context
+    def _finalize(self, eval_context, value: Any) -> str:
+        # Taking the evaluation context keeps Jinja from finalizing constant output such as
+        # {{ "text" }} while it compiles: the marker it would bake into the compiled template
+        # (cached on disk, shared by every build) would point into another build's literals.
         if isinstance(value, Markdown):
             return value
         if value is None:
