@@ -28,16 +28,17 @@ What is searched where:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from reportkit.errors import Problem
+from reportkit.errors import Problem, ReportkitError
 
 CASE = "case"        # text that came from the case file: every name part is searched
 SHARED = "shared"    # any other text: the full name and any two parts in sequence
@@ -284,6 +285,27 @@ def mask(text: str, matches: list[Match]) -> str:
             if chars[position].isalnum():
                 chars[position] = "•"
     return "".join(chars)
+
+
+@contextlib.contextmanager
+def names_hidden(anonymiser: "Anonymiser | None"):
+    """Within it, an error of an anonymised build shows every protected name masked, in its
+    messages, hints and file names alike: case text can reach a message (an unknown citation
+    key written as `@NameSurname90`), and no message of such a build may show the name."""
+    try:
+        yield
+    except ReportkitError as error:
+        if anonymiser is None:
+            raise
+
+        def hide(value):
+            if value is None:
+                return None
+            found = anonymiser.find(str(value))
+            return mask(str(value), found) if found else value
+        raise ReportkitError.from_problems([
+            replace(problem, message=hide(problem.message), path=hide(problem.path),
+                    hint=hide(problem.hint)) for problem in error.problems]) from None
 
 
 # ---------------------------------------------------------------- where a name was found

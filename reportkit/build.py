@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportkit import __version__
-from reportkit.anonymise import Anonymiser, refuse_named
+from reportkit.anonymise import Anonymiser, names_hidden, refuse_named
 from reportkit.case_options import case_options
 from reportkit.cite import resolve_citations
 from reportkit.context import anonymiser_for, report_context
@@ -90,6 +90,12 @@ def load_inputs(case_path: Path, libraries: LibraryCache, template_dirs: list[Pa
                 template_sets: dict[str, TemplateSetDir] | None = None) -> Inputs:
     """`template_sets`, when given, keeps each template set loaded for the next case (a batch)."""
     loaded = load_case(case_path)
+    with names_hidden(anonymiser_for(loaded)):
+        return _load_rest(case_path, loaded, libraries, template_dirs, template_sets)
+
+
+def _load_rest(case_path: Path, loaded: LoadedCase, libraries: LibraryCache,
+               template_dirs: list[Path], template_sets: dict[str, TemplateSetDir] | None) -> Inputs:
     try:
         library = libraries.get(loaded.case.country)
     except ReportkitError as error:
@@ -237,7 +243,8 @@ def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fals
     from reportkit.docx import write_docx  # imported only by the commands that write a DOCX
     loaded, library, template_set = inputs.loaded, inputs.library, inputs.template_set
     anonymiser = anonymiser_for(loaded, force=anonymise)
-    draft = compose_report(inputs, libraries, anonymise)
+    with names_hidden(anonymiser):
+        draft = compose_report(inputs, libraries, anonymise)
     record = provenance_record(loaded, library, libraries.commit(library.country), template_set,
                                draft.sections, draft.cited, anonymiser, draft.document, output)
     data = write_docx(draft.document, template_set.reference_docx, template_set.config.styles,

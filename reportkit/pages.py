@@ -21,7 +21,7 @@ from reportkit.walk import children, plain_text, query
 # the average width of a character of running English text, as a fraction of the font size, and
 # the share of a page's height that text fills once widows, orphans and kept-together headings
 # have pushed lines on.
-CHARACTER_WIDTH = 0.43
+CHARACTER_WIDTH = 0.40
 PAGE_FILL = 1.0
 WRAP_LOSS = 3           # characters per line lost to breaking between words
 LIST_INDENT = 36.0      # points per list level (the numbering's indentation)

@@ -257,7 +257,9 @@ class BodyWriter:
             label = (f"<w:r><w:t>{text(entry.label)}</w:t></w:r><w:r><w:tab/></w:r>"
                      if entry.label else "")
             tab = f'<w:tabs><w:tab w:val="left" w:pos="{340 * (entry.level - 1) + 850}"/></w:tabs>'
-            page = complex_field(f"PAGEREF {entry.bookmark} \\h")
+            # Until Word or a layout pass fills it, the page number is two figure spaces (each
+            # as wide as a digit), so that filling it in never makes an entry wrap anew.
+            page = complex_field(f"PAGEREF {entry.bookmark} \\h", "\u2007\u2007")
             link = (f'<w:hyperlink w:anchor="{entry.bookmark}" w:history="1">{label}'
                     f"{self.run(entry.text)}<w:r><w:tab/></w:r>{page}</w:hyperlink>")
             end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if index == len(entries) - 1 else ""

@@ -203,11 +203,42 @@ def _child_location(stack: list[list]) -> Location:
 _ESCAPED_SURROGATE_PAIR = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})", re.I)
 
 
+# A lone "\ud800" is carried through libyaml as a code point of the last private-use plane
+# (U+10F800 + offset) and turned back afterwards, so that validation names the field that
+# holds it, as for any other character a Word document cannot hold.
+_ESCAPED_SURROGATE = re.compile(r"\\u(d[89a-f][0-9a-f]{2})", re.I)
+_CARRIED = 0x10F800 - 0xD800
+_CARRIED_SURROGATE = re.compile("[\U0010f800-\U0010ffff]")
+
+
 def _joined_escapes(text: str) -> str:
     def join(pair: re.Match) -> str:
         high, low = int(pair.group(1), 16), int(pair.group(2), 16)
         return f"\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08x}"
-    return _ESCAPED_SURROGATE_PAIR.sub(join, text)
+
+    def carry(lone: re.Match) -> str:
+        return f"\\U{int(lone.group(1), 16) + _CARRIED:08x}"
+    return _ESCAPED_SURROGATE.sub(carry, _ESCAPED_SURROGATE_PAIR.sub(join, text))
+
+
+def _surrogates_back(data: Any) -> Any:
+    """Every carried code point in `data`'s strings back to the lone surrogate it stands for."""
+    def back(value: Any) -> Any:
+        if isinstance(value, str):
+            return _CARRIED_SURROGATE.sub(lambda char: chr(ord(char.group()) - _CARRIED), value)
+        return value
+    stack = [data]
+    while stack:
+        container = stack.pop()
+        if isinstance(container, dict):
+            for key in list(container):
+                value = back(container.pop(key))
+                container[back(key)] = value
+                stack.append(value)
+        elif isinstance(container, list):
+            container[:] = [back(item) for item in container]
+            stack.extend(container)
+    return back(data)
 
 
 def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
@@ -222,6 +253,7 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
             if error.problem != "found invalid Unicode character escape code" or joined == text:
                 raise
             data, lines, blocks = _compose(joined, path, line_offset)
+            data = _surrogates_back(data)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         if error.problem == "exceeded maximum nesting depth":  # libyaml's own limit (1000)
