@@ -142,6 +142,12 @@ FIELDS = {  # case field -> a sentence around the mention
 }
 
 
+def literal_at(text: str) -> str:
+    """Case Markdown (an answer, a case section) writes a literal "@" as "\\@": a bare one starts
+    a citation in pandoc's syntax, as `@NameSurname90` would."""
+    return text.replace("@", "\\@")
+
+
 def case_with(name: str, other: str, mention) -> dict:
     """The fixture case with `name` as the applicant, `other` protected, and `mention(name)` in
     every printed field and both of the case's own sections."""
@@ -153,13 +159,16 @@ def case_with(name: str, other: str, mention) -> dict:
         target = case
         for key in path[:-1]:
             target = target[key]
-        target[path[-1]] = sentence.format(mention(name, False))
+        text = mention(name, False)
+        if path[-1] == "answer":
+            text = literal_at(text)
+        target[path[-1]] = sentence.format(text)
     case["sections"]["extra"] = [{
         "id": "family", "title": f"The family of {mention(name, False)}", "part": "profile",
-        "body": f"Reports name {mention(name, True)}.\n\nA colleague, {mention(other or name, True)}, "
-                f"was also threatened.\n\nSee {mention(name, True)}.\n"}]
+        "body": literal_at(f"Reports name {mention(name, True)}.\n\nA colleague, {mention(other or name, True)}, "
+                 f"was also threatened.\n\nSee {mention(name, True)}.\n")}]
     case["sections"]["replace"] = [{
-        "id": "journalists", "body": f"Journalists such as {mention(name, True)} were attacked "
+        "id": "journalists", "body": f"Journalists such as {literal_at(mention(name, True))} were attacked "
                                      f"[@beta-news].\n"}]
     return case
 
