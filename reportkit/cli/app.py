@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -41,6 +42,66 @@ def readable_metavars(command, ctx) -> None:
         readable_metavars(subcommand, ctx)
 
 
+class _PlainValue:
+    """Converts a command-line value to its parameter's type: a path, text, a flag, a choice, or
+    a list of one of these (all that reportkit's commands take). Typer builds a pydantic
+    TypeAdapter for each parameter on its first use instead, which imports pydantic and costs more
+    than the rest of parsing the command line."""
+
+    KINDS = (str, Path, bool)
+
+    def __init__(self, kind: type, many: bool):
+        self.kind, self.many = kind, many
+
+    @classmethod
+    def for_annotation(cls, annotation) -> _PlainValue | None:
+        many = getattr(annotation, "__origin__", None) is list
+        if many:
+            (annotation,) = getattr(annotation, "__args__", (None,))
+        if isinstance(annotation, type) and (annotation in cls.KINDS or issubclass(annotation, Enum)):
+            return cls(annotation, many)
+        return None
+
+    def coerce(self, value, param, ctx):
+        if value is None:
+            return () if param.multiple or param.nargs == -1 else None
+        if self.many:
+            if isinstance(value, str):
+                raise typer.BadParameter("Value must be an iterable.", ctx=ctx, param=param)
+            return [self._one(item, param, ctx) for item in value]
+        return self._one(value, param, ctx)
+
+    def _one(self, value, param, ctx):
+        if isinstance(value, self.kind):
+            return value
+        if self.kind is Path and isinstance(value, str):
+            return Path(value)
+        if self.kind is not bool and issubclass(self.kind, Enum):
+            try:
+                return self.kind(value)
+            except ValueError:
+                choices = ", ".join(repr(member.value) for member in self.kind)
+                raise typer.BadParameter(f"{value!r} is not one of {choices}.", ctx=ctx,
+                                         param=param) from None
+        raise typer.BadParameter(f"Value {value!r} is not a valid {self.kind.__name__}.",
+                                 ctx=ctx, param=param)
+
+
+def plain_values(command, ctx) -> None:
+    """Give each parameter of `command` (its help option too, and those of its subcommands) a
+    `_PlainValue` converter where Typer would build a pydantic one; a Typer version without that
+    hook is left as it is."""
+    for param in command.get_params(ctx):
+        descriptor = getattr(param, "type_descriptor", None)
+        if descriptor is None or getattr(param, "_runtime_param", "absent") is not None:
+            continue
+        converter = _PlainValue.for_annotation(descriptor.annotation)
+        if converter is not None and descriptor.file_annotation is None:
+            param._runtime_param = converter
+    for subcommand in getattr(command, "commands", {}).values():
+        plain_values(subcommand, ctx)
+
+
 class ReportkitGroup(TyperGroup):
     """`reportkit`: its help and every command's, with option kinds users know."""
 
@@ -48,7 +109,12 @@ class ReportkitGroup(TyperGroup):
         command = super().get_command(ctx, name)
         if command is not None:
             readable_metavars(command, ctx)
+            plain_values(command, ctx)
         return command
+
+    def parse_args(self, ctx, args):
+        plain_values(self, ctx)
+        return super().parse_args(ctx, args)
 
     def format_help(self, ctx, formatter) -> None:
         readable_metavars(self, ctx)
