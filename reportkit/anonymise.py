@@ -18,8 +18,9 @@ searched once more with emphasis and code marks, backslashes and `_` taken as in
 entities decoded, so that `Hua*maní*` and `Hua&shy;maní` are found too.
 
 What is searched where:
-- in text from the case (every field, the case's own sections, file names): every part of each
-  protected name, alone or joined to another;
+- in text from the case (every field, and each value a template prints as it is — see
+  `render.CaseText` —, the case's own sections, file names): every part of each protected name,
+  alone or joined to another;
 - in all other text (library sections and sources, templates, metadata, the provenance record):
   the full name and any two of its parts in the name's order (`Rosa Quispe`, `Quispe Mamani`),
   next to each other or joined. One part alone there is a shared given name or an ordinary word
@@ -36,7 +37,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from reportkit.errors import Problem, ReportkitError
 
@@ -258,7 +259,13 @@ class Anonymiser:
         pieces, last = [], 0
         for match in self.find(text, CASE, markdown):
             replacement = self.names[match.name].initials
-            pieces += [text[last:match.start], replacement if dotted else replacement.replace(".", "")]
+            if not dotted:
+                replacement = replacement.replace(".", "")
+            elif text[match.end:match.end + 1] == "@" or text[match.end:match.end + 1].isalnum():
+                # `rosa.quispe@example.org` → `R.Q@example.org`: an "@" after a full stop would
+                # start a citation, after a letter it stays part of the address.
+                replacement = replacement.rstrip(".")
+            pieces += [text[last:match.start], replacement]
             last = match.end
         return "".join(pieces) + text[last:]
 
@@ -288,24 +295,30 @@ def mask(text: str, matches: list[Match]) -> str:
 
 
 @contextlib.contextmanager
-def names_hidden(anonymiser: "Anonymiser | None"):
+def names_hidden(anonymiser: "Anonymiser | Callable[[], Anonymiser | None] | None"):
     """Within it, an error of an anonymised build shows every protected name masked, in its
     messages, hints and file names alike: case text can reach a message (an unknown citation
-    key written as `@NameSurname90`), and no message of such a build may show the name."""
+    key written as `@NameSurname90`), and no message of such a build may show the name.
+    `anonymiser` may be a function that finds it, called only if there is an error."""
     try:
         yield
     except ReportkitError as error:
+        if callable(anonymiser):
+            anonymiser = anonymiser()
         if anonymiser is None:
             raise
-
-        def hide(value):
-            if value is None:
-                return None
-            found = anonymiser.find(str(value))
-            return mask(str(value), found) if found else value
         raise ReportkitError.from_problems([
-            replace(problem, message=hide(problem.message), path=hide(problem.path),
-                    hint=hide(problem.hint)) for problem in error.problems]) from None
+            replace(problem, message=masked(anonymiser, problem.message),
+                    path=masked(anonymiser, problem.path), hint=masked(anonymiser, problem.hint))
+            for problem in error.problems]) from None
+
+
+def masked(anonymiser: "Anonymiser | None", value):
+    """`value` (text or a path) with every protected name masked, for a message."""
+    if value is None or anonymiser is None:
+        return value
+    found = anonymiser.find(str(value))
+    return mask(str(value), found) if found else value
 
 
 # ---------------------------------------------------------------- where a name was found

@@ -9,7 +9,7 @@ from reportkit import __version__
 from reportkit.anonymise import Anonymiser, names_hidden, refuse_named
 from reportkit.case_options import case_options
 from reportkit.cite import resolve_citations
-from reportkit.context import anonymiser_for, report_context
+from reportkit.context import anonymiser_for, anonymiser_of_file, report_context
 from reportkit.crossref import (case_problems, library_problems, part_problems,
                                 template_citation_problems)
 from reportkit.document import Document, Metadata, Placeholder
@@ -87,10 +87,13 @@ class LibraryCache:
 
 
 def load_inputs(case_path: Path, libraries: LibraryCache, template_dirs: list[Path],
-                template_sets: dict[str, TemplateSetDir] | None = None) -> Inputs:
-    """`template_sets`, when given, keeps each template set loaded for the next case (a batch)."""
-    loaded = load_case(case_path)
-    with names_hidden(anonymiser_for(loaded)):
+                template_sets: dict[str, TemplateSetDir] | None = None,
+                anonymise: bool = False) -> Inputs:
+    """`template_sets`, when given, keeps each template set loaded for the next case (a batch).
+    With `anonymise` (or a case that asks for it) no error shows a protected name."""
+    with names_hidden(lambda: anonymiser_of_file(case_path, anonymise)):
+        loaded = load_case(case_path)
+    with names_hidden(anonymiser_for(loaded, anonymise)):
         return _load_rest(case_path, loaded, libraries, template_dirs, template_sets)
 
 
@@ -132,6 +135,7 @@ class Draft:
     sections: list[Section]
     literals: list[str]
     summarised: list[str] = field(default_factory=list)  # sections shortened to their summary
+    case_literals: list[str] = field(default_factory=list)  # the literals printed from case data
 
 
 def compose_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = False) -> Draft:
@@ -233,7 +237,8 @@ def _compose(inputs: Inputs, libraries: LibraryCache, anonymise: bool,
     document = Document(blocks, _metadata(loaded, library, config.language, anonymiser))
     document, cited = resolve_citations(document, library.sources, template_set.citation_style)
     return Draft(document, markdown, cited, sections, renderer.literals.values,
-                 [section.id for section in sections if section.id in summarised])
+                 [section.id for section in sections if section.id in summarised],
+                 renderer.literals.case_values())
 
 
 def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = False,
@@ -254,7 +259,7 @@ def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fals
     if anonymiser is not None:
         refuse_named(anonymiser, inputs, draft.sections, draft.document,
                      restore_literals(draft.markdown, draft.literals), record_xml(record).decode(),
-                     draft.literals)
+                     draft.case_literals)
     return Report(data, draft.document, draft.markdown, draft.cited,
                   [section.id for section in draft.sections], placeholders_in(draft.document),
                   draft.literals, draft.summarised,

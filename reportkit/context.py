@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from reportkit.anonymise import Anonymiser, initials, scrub_data
+from reportkit.errors import ReportkitError
 from reportkit.load.case import LoadedCase
+from reportkit.load.yaml_file import load_yaml
 from reportkit.load.library import Library
 from reportkit.load.templates import TemplateSetDir
-from reportkit.render import Markdown
+from reportkit.render import CaseText, Markdown
 from reportkit.select import serves
 
 PRONOUNS = {"she": {"subject": "she", "object": "her", "possessive": "her"},
@@ -26,6 +29,24 @@ def anonymiser_for(loaded: LoadedCase, force: bool = False) -> Anonymiser | None
                       [entry.text for entry in case.anonymity_allow])
 
 
+def anonymiser_of_file(path: Path, force: bool = False) -> Anonymiser | None:
+    """For an error found while loading a case, which may name the case file (itself named after
+    the applicant): the protected names as the file writes them, read without validating it.
+    None when the file is not YAML or asks for no anonymity (a YAML error quotes no text)."""
+    try:
+        data = load_yaml(path).data
+    except ReportkitError:
+        return None
+    if not isinstance(data, dict) or not (force or data.get("anonymise") is True):
+        return None
+    applicant = data.get("applicant")
+    protected = data.get("protected_names")
+    names = [applicant.get("name")] if isinstance(applicant, dict) else []
+    names += protected if isinstance(protected, list) else []
+    names = [name for name in names if isinstance(name, str)]
+    return Anonymiser(names) if names else None
+
+
 def case_context(loaded: LoadedCase, anonymiser: Anonymiser | None) -> dict[str, Any]:
     """The case as plain data for templates and sections."""
     case = loaded.case.model_dump(exclude={"expert"})
@@ -39,7 +60,18 @@ def case_context(loaded: LoadedCase, anonymiser: Anonymiser | None) -> dict[str,
         case["protected_names"] = []
     case["applicant"]["initials"] = initials(loaded.case.applicant.name)
     case["anonymised"] = anonymiser is not None
-    return case
+    return _as_case_text(case)
+
+
+def _as_case_text(value: Any) -> Any:
+    """Every string of the case data marked as case text (see `CaseText`)."""
+    if isinstance(value, str):
+        return CaseText(value)
+    if isinstance(value, dict):
+        return {key: _as_case_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_case_text(item) for item in value]
+    return value
 
 
 def chronology_rows(library: Library, case: dict[str, Any], profiles: set[str]) -> list[dict]:

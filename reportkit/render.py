@@ -49,6 +49,13 @@ class Markdown(str):
     """Library or template Markdown, trusted to be parsed as Markdown."""
 
 
+class CaseText(str):
+    """A value from the case file as templates see it. Printed, it is case text in the report:
+    an anonymised build searches it for every single part of a protected name, whereas text
+    a template writes itself (or derives, as `|upper` does) is searched for the full name and
+    two parts in sequence."""
+
+
 class UnwritableText(ValueError):
     """A template or section printed a character that a Word document cannot hold."""
 
@@ -83,14 +90,20 @@ class LiteralStore:
 
     def __init__(self) -> None:
         self.values: list[str] = []
+        self.from_case: set[int] = set()  # the indices of values printed straight from the case
 
-    def add(self, text: str) -> str:
+    def case_values(self) -> list[str]:
+        return [self.values[index] for index in sorted(self.from_case)]
+
+    def add(self, text: str, from_case: bool = False) -> str:
         # Kept whole: a stored text is never searched for markers again, so the marker
         # characters in case text are shown as they are.
         problem = unwritable_character(text.replace(_VERTICAL_TAB, "\n"))  # kept: a line break
         if problem:
             raise UnwritableText(f"the text printed here {problem}")
         self.values.append(text)
+        if from_case:
+            self.from_case.add(len(self.values) - 1)
         return marker(len(self.values) - 1)
 
     def protect(self, source: str, filename: str) -> str:
@@ -456,7 +469,7 @@ class Renderer:
         gap = _PLACEHOLDER_TEXT.fullmatch(text.strip())
         if gap:
             return self.placeholder(gap.group(1))
-        return self.literals.add(text)
+        return self.literals.add(text, isinstance(value, CaseText))
 
     def placeholder(self, text: str) -> Markdown:
         """A highlighted gap for the expert: [EXPERT TO COMPLETE: text]."""

@@ -172,6 +172,53 @@ def test_batch_output_names_and_messages_hold_no_name(tmp_path, file_name):
     assert [form for form in searched_forms(NAME) if count(form, shown)] == []
 
 
+@pytest.mark.parametrize("anonymised_by", ["case", "option"])
+def test_a_failing_case_in_a_batch_is_named_without_the_name(tmp_path, anonymised_by):
+    """The progress, `failed` and summary lines give the case file's path with the name masked,
+    also when the case cannot even be loaded (a wrong pronoun)."""
+    case = _journalist_case(tmp_path)
+    edit(case, "  name: ", "  pronoun: one\n  name: ")
+    if anonymised_by == "option":
+        edit(case, "anonymise: true", "anonymise: false")
+    named = tmp_path / "rosa_quispe.yaml"
+    case.rename(named)
+    option = ["--anonymise"] if anonymised_by == "option" else []
+    result = run_cli("batch", named, "-o", tmp_path / "out", "--library", FIXTURE_LIBRARY, *option)
+    assert result.exit_code == 1
+    assert "applicant.pronoun" in result.stderr and "failed" in result.stderr
+    shown = f"{result.stdout}\n{result.stderr}"
+    assert [form for form in searched_forms(NAME) if count(form, shown)] == []
+
+
+def test_a_load_error_of_a_build_anonymised_by_option_hides_the_file_name(tmp_path):
+    case = _journalist_case(tmp_path)
+    edit(case, "anonymise: true", "anonymise: false")
+    edit(case, "  name: ", "  pronoun: one\n  name: ")
+    named = tmp_path / "Rosa-Quispe.yaml"
+    case.rename(named)
+    result = run_cli("build", named, "--anonymise", "--library", FIXTURE_LIBRARY)
+    assert result.exit_code == 1 and "applicant.pronoun" in result.stderr
+    assert "••••" in result.stderr
+    assert [form for form in searched_forms(NAME) if count(form, result.stderr)] == []
+    assert list(tmp_path.glob("*.docx")) == []
+
+
+def test_a_protected_name_that_is_a_word_of_the_template_builds(tmp_path):
+    """"Will Report": the template's own "This report is addressed to ..." is not the name."""
+    case = _journalist_case(tmp_path, 'protected_names: ["Will Report"]\n')
+    text = _visible(_build(case, LibraryCache(FIXTURE_LIBRARY)).docx)
+    assert "This report" in text and "Will Report" not in text
+
+
+def test_an_email_address_with_the_name_keeps_being_an_address(tmp_path):
+    """`rosa.quispe@example.org` becomes `R.Q.M@example.org` (two parts stand for the whole
+    name): a full stop before the "@" would make the rest a citation key, which the build
+    would refuse as unknown."""
+    case = _journalist_case(tmp_path)
+    edit(case, "  account: |\n", "  account: |\n    She wrote from rosa.quispe@example.org.\n\n")
+    assert "R.Q.M@example.org" in _visible(_build(case, LibraryCache(FIXTURE_LIBRARY)).docx)
+
+
 def test_schedule_output_name_and_messages_hold_no_name(scenario):
     case = scenario / "case.yaml"
     edit(case, "anonymise: false", "anonymise: true")

@@ -226,12 +226,6 @@ def baseline() -> tuple[dict, dict, str]:
         return parts, shown_texts(parts), restore_literals(report.markdown, report.literals)
 
 
-# Known false refusal, left open in the tracker: a protected name that is a word the template
-# itself writes ("Will Report": "This report is addressed to the Tribunal") is refused, because
-# a paragraph holding case text is searched for single name parts as a whole. The test runs in
-# full every time and reports XPASS once that is fixed.
-@pytest.mark.xfail(strict=False, reason="a protected name that is a word of the template's own "
-                   "text in a paragraph with case text is refused")
 @settings(PROFILE)
 @given(data=st.data(), name=names(), other=names())
 def test_an_anonymised_build_succeeds_and_shows_no_spelling_of_any_name(data, name, other):

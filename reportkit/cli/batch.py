@@ -41,6 +41,8 @@ def batch(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from reportkit.absorb import refuse_edited
+    from reportkit.anonymise import masked, names_hidden
+    from reportkit.context import anonymiser_of_file
     from reportkit.build import (LibraryCache, build_report, default_output, load_inputs,
                                  refuse_over_limit, refuse_unfinished)
     from reportkit.libreoffice import soffice
@@ -72,6 +74,11 @@ def batch(
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         console=Console(stderr=True), disable=not _show_progress(), transient=True)
 
+    def shown(text: str | Path, case: Path | None = None) -> str:
+        """`text` (by default the case file's path) with any protected name masked, if the case
+        is anonymised."""
+        return str(masked(anonymiser_of_file(case or Path(text), anonymise), text))
+
     def say(text: str, err: bool = False) -> None:
         if progress.live.is_started:  # above the bar, which would otherwise be drawn over
             progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
@@ -79,7 +86,7 @@ def batch(
             typer.echo(text, err=err)
 
     def build_one(case: Path):
-        inputs = load_inputs(case, libraries, template_dirs, template_sets)
+        inputs = load_inputs(case, libraries, template_dirs, template_sets, anonymise)
         # The anonymised file name rule of `reportkit build`, inside the output folder.
         target = output_dir / default_output(case, inputs.loaded, anonymise).name
         if target in written:
@@ -116,12 +123,13 @@ def batch(
             return
         for (case, target, report, limit), pdf in zip(items, pdfs):
             try:
-                refuse_over_limit(PageCount(pdf_page_count(pdf), estimated=False), limit, case)
+                with names_hidden(lambda: anonymiser_of_file(case, anonymise)):
+                    refuse_over_limit(PageCount(pdf_page_count(pdf), estimated=False), limit, case)
                 write_atomically(target, report.docx, force)
             except ReportkitError as error:
                 failures.append((case, error))
                 written.pop(target, None)
-                say(f"failed {case}", err=True)
+                say(f"failed {shown(case)}", err=True)
             else:
                 say(f"wrote {target} ({len(report.section_ids)} sections, {len(report.cited)} sources)")
 
@@ -129,18 +137,20 @@ def batch(
         with progress:
             task = progress.add_task("building", total=len(cases))
             for case in cases:
-                progress.update(task, description=f"building {case.name}")
+                # No case file name: an anonymised case's may name the applicant.
+                progress.update(task, description="building")
                 try:
-                    target, report = build_one(case)
+                    with names_hidden(lambda: anonymiser_of_file(case, anonymise)):
+                        target, report = build_one(case)
                 except ReportkitError as error:
                     failures.append((case, error))
-                    say(f"failed {case}", err=True)
+                    say(f"failed {shown(case)}", err=True)
                 except Exception as error:  # noqa: BLE001 (a fault in one case never stops the rest)
                     failures.append((case, ReportkitError(
                         f"could not be built: an internal error ({type(error).__name__}: "
-                        f"{str(error)[:200]})", path=case,
+                        f"{shown(str(error)[:200], case)})", path=shown(case),
                         hint="this is a fault in reportkit; please report it with the case")))
-                    say(f"failed {case}", err=True)
+                    say(f"failed {shown(case)}", err=True)
                 else:
                     written[target] = case
                     if report is not None:
@@ -157,10 +167,10 @@ def batch(
         typer.echo(f"\n{len(failures)} case(s) failed:", err=True)
     for case, error in failures:
         if error.path is None:
-            typer.echo(f"{case}: {error}", err=True)
+            typer.echo(f"{shown(case)}: {error}", err=True)
             continue
-        if Path(error.path) != case:  # the problem is in a file the case uses
-            typer.echo(f"{case}: cannot be built:", err=True)
+        if str(error.path) not in (str(case), shown(case)):  # in a file the case uses
+            typer.echo(f"{shown(case)}: cannot be built:", err=True)
         typer.echo(str(error), err=True)
     typer.echo(f"{len(written)} built, {len(failures)} failed")
     if failures:

@@ -41,7 +41,7 @@ def build(
     pdf_target = target.with_suffix(".pdf")
     try:
         libraries = LibraryCache(library_root(library))
-        inputs = load_inputs(case, libraries, template_search_path(templates))
+        inputs = load_inputs(case, libraries, template_search_path(templates), anonymise=anonymise)
         if output is None:  # an anonymised report's name must not come from a named case file
             target = default_output(case, inputs.loaded, anonymise)
             pdf_target = target.with_suffix(".pdf")
