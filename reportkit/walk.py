@@ -63,24 +63,60 @@ def body_blocks(blocks) -> Iterator[Node]:
 
 
 def walk(node: Node, change: Callable[[Node], Node]) -> Node:
-    """Rebuild `node` bottom-up, passing every node (after its children) through `change`."""
-    if isinstance(node, (list, tuple)):
+    """Rebuild `node` bottom-up, passing every node (after its children) through `change`. A node
+    whose children all come back unchanged (the same objects) is passed on as it was."""
+    if isinstance(node, tuple):
+        return _walk_tuple(node, change)
+    if isinstance(node, list):
         return tuple(walk(item, change) for item in node)
-    if not is_dataclass(node):
+    names = _node_fields(type(node))
+    if names is None:
         return node
     updates = {}
-    for item in fields(node):
-        value = getattr(node, item.name)
-        if is_dataclass(value) or (isinstance(value, tuple) and value and _holds_nodes(value)):
+    for name in names:
+        value = getattr(node, name)
+        if isinstance(value, tuple):
+            if not (value and _holds_nodes(value)):
+                continue
+            new = _walk_tuple(value, change)
+        elif _node_fields(type(value)) is not None:
             new = walk(value, change)
-            if new is not value and new != value:
-                updates[item.name] = new
+        else:
+            continue
+        if new is not value:
+            updates[name] = new
     return change(replace(node, **updates) if updates else node)
+
+
+def _walk_tuple(value: tuple, change: Callable[[Node], Node]) -> tuple:
+    """`walk` over the items of a tuple field; the tuple itself when no item changed."""
+    new = tuple(walk(item, change) for item in value)
+    return value if all(a is b for a, b in zip(new, value)) else new
+
+
+# The fields of each dataclass node type that can hold nodes (None: not a node), looked up once
+# per type. A field declared with scalar types only (text, flags, numbers) never holds one.
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+_SCALARS = {"str", "bool", "int", "float", "None", "tuple[float, ...]"}
+
+
+def _node_fields(kind: type) -> tuple[str, ...] | None:
+    try:
+        return _FIELDS[kind]
+    except KeyError:
+        names = None
+        if is_dataclass(kind):
+            names = tuple(item.name for item in fields(kind) if not (
+                isinstance(item.type, str)
+                and {part.strip() for part in item.type.split("|")} <= _SCALARS))
+        _FIELDS[kind] = names
+        return names
 
 
 def _holds_nodes(value: tuple) -> bool:
     first = value[0]
-    return is_dataclass(first) or (isinstance(first, tuple) and (not first or _holds_nodes(first)))
+    return (_node_fields(type(first)) is not None
+            or (isinstance(first, tuple) and (not first or _holds_nodes(first))))
 
 
 def plain_text(node: Node, separator: str = " ") -> str:
