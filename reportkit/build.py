@@ -229,7 +229,7 @@ def _compose(inputs: Inputs, libraries: LibraryCache, anonymise: bool,
             "answer", f"q{index}", renderer.placeholder(f"answer to question {index}"), ""))
     # What the methodology paragraph says about how the cited sources were consulted.
     context["evidence"] = evidence_summary(
-        _cited_keys(rendered, context, renderer.literals.values), library.sources)
+        _cited_keys(rendered, context), library.sources)
     markdown = renderer.render_report(config.report, context)
     # Parse, then turn citations into footnotes.
     template_path = str(template_set.path / config.report)
@@ -267,14 +267,15 @@ def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fals
                                              library.source_lines))
 
 
-def _cited_keys(sections: list[dict], context: dict, literals: list[str]) -> list[str]:
-    """The source ids cited by the rendered sections, the answers and the chronology, in order."""
+def _cited_keys(sections: list[dict], context: dict) -> list[str]:
+    """The source ids cited by the rendered sections, the answers and the chronology, in order.
+    A key is never case text, so each text is parsed without its literals, once per process."""
     keys: dict[str, None] = {}
     texts = ([section["body"] for section in sections]
              + [question["answer"] for question in context["instructions"]["questions"]]
              + [row["text"] for row in context["chronology"] if row["source"] == "country"])
     for text in texts:
-        for citation in citations_in(parse_markdown(str(text), "", 0, literals)):
+        for citation in citations_in(parse_markdown(str(text), "", 0)):
             keys.update(dict.fromkeys(item.key for item in citation.items))
     return list(keys)
 

@@ -10,7 +10,7 @@ the template set's language. Citations follow pandoc's syntax (see reportkit/par
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reportkit.dates import date_parts
@@ -162,6 +162,9 @@ class CitationStyle:
     forms: dict[str, _Group]
     language: str
     date_format: str = "long"
+    # Each reference already made: (form, source, item, first note) -> (source, inlines). A
+    # batch makes the same references case after case, with the same library's sources.
+    _made: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls, document, path: Path, language: str, date_format: str = "long") -> "CitationStyle":
@@ -240,7 +243,14 @@ class CitationStyle:
              first_note: int | None = None) -> list[Inline]:
         """One reference in the form `name` (note, subsequent, ibid, in_cell, bibliography,
         schedule, listing)."""
-        return _merge(_render(self.forms[name], self.values(source, item, first_note))[0])
+        key = (name, id(source), item, first_note)
+        made = self._made.get(key)
+        if made is None or made[0] is not source:  # the source kept, so its id is not reused
+            if len(self._made) > 20_000:
+                self._made.clear()
+            made = self._made[key] = (source, tuple(
+                _merge(_render(self.forms[name], self.values(source, item, first_note))[0])))
+        return list(made[1])
 
     def text(self, name: str, source: Source, **values) -> list[Inline]:
         return _render(self.forms[name], values)[0]
