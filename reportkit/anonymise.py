@@ -42,6 +42,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from reportkit.errors import Problem, ReportkitError
 
 CASE = "case"        # text that came from the case file: every name part is searched
+LIBRARY = "library"  # library text: as SHARED, and the surname alone when the case gives it
 SHARED = "shared"    # any other text: the full name and any two parts in sequence
 
 _LETTER = re.compile("[a-z]")
@@ -202,7 +203,7 @@ def _sequence(first: str, second: str, joined: bool = False) -> re.Pattern:
 
 
 class ProtectedName:
-    def __init__(self, name: str):
+    def __init__(self, name: str, surname: str | None = None):
         self.name = name
         self.initials = initials(name)
         # As it sounds and as it looks: the two differ for a name in Cyrillic or Greek letters.
@@ -217,25 +218,34 @@ class ProtectedName:
         self.case_sequences += [_sequence(b, a, True) for a, b in sorted(pairs)]
         if all(len(parts) == 1 for parts in spellings):  # a one-word name is its full name
             self.sequences = list(self.singles)
+        surnames = {part for look_alike in (False, True)
+                    for part in name_parts(surname or "", look_alike)}
+        self.library_patterns = self.sequences + [
+            single for part, single in zip(self.parts, self.singles) if part in surnames]
 
 
 class Anonymiser:
     """Finds and scrubs protected names (the applicant's first), leaving the person's initials."""
 
-    def __init__(self, names: list[str], allowed: Iterable[str] = ()):
-        self.names = [ProtectedName(name) for name in names if name_parts(name)]
+    def __init__(self, names: list[str], allowed: Iterable[str] = (),
+                 surname: str | None = None):
+        """`surname`, the first name's (the applicant's) family name(s), is searched alone in
+        library text too."""
+        self.names = [ProtectedName(name, surname if index == 0 else None)
+                      for index, name in enumerate(names) if name_parts(name)]
         # Library text the case confirms is about someone else (`anonymity_allow`).
         self.allowed = [text for text in allowed if text.strip()]
 
     def find(self, text: str, scope: str = CASE, markdown: bool = False,
              allowed: list[str] | None = None) -> list[Match]:
         """Each stretch of `text` where a protected name appears, merged, in text order. In
-        shared text, `allowed` (default: every confirmed text) is not a match."""
+        shared and library text, `allowed` (default: every confirmed text) is not a match."""
         found: list[Match] = []
         for view in _views(text, markdown):
-            allowed_spans = self._allowed_spans(view, allowed) if scope == SHARED else []
+            allowed_spans = self._allowed_spans(view, allowed) if scope != CASE else []
             for index, name in enumerate(self.names):
-                patterns = name.case_sequences + name.singles if scope == CASE else name.sequences
+                patterns = {CASE: name.case_sequences + name.singles, SHARED: name.sequences,
+                            LIBRARY: name.library_patterns}[scope]
                 for pattern in patterns:
                     for hit in pattern.finditer(view.text):
                         start, end = hit.start(1), hit.end(1)
@@ -387,7 +397,7 @@ def library_leaks(anonymiser: Anonymiser, loaded, library, sections) -> list[Lea
 
     def scan(text: str, where: str, path, line: int, allowed: list[str], markdown: bool = True):
         for number, piece in enumerate(text.splitlines() or [text], line):
-            matches = anonymiser.find(piece, SHARED, markdown, allowed)
+            matches = anonymiser.find(piece, LIBRARY, markdown, allowed)
             if matches:
                 found.append(Leak(where, _excerpt(mask(piece, matches), matches), path, number))
 
@@ -422,6 +432,22 @@ def library_leaks(anonymiser: Anonymiser, loaded, library, sections) -> list[Lea
             scan(text, f"source '{key}'", library.sources_path, library.source_lines.get(key, 1),
                  allowed, markdown=False)
     return found
+
+
+def surname_problems(loaded) -> list[Problem]:
+    """`applicant.surname` must be words of `applicant.name`: a misspelt one would protect
+    nothing."""
+    applicant = loaded.case.applicant
+    if not (applicant.surname or "").strip():
+        return []
+    parts = name_parts(applicant.name)
+    stray = [part for part in name_parts(applicant.surname) if part not in parts]
+    if name_parts(applicant.surname) and not stray:
+        return []
+    return [Problem("applicant.surname must be the family name(s) as applicant.name writes them",
+                    loaded.path, loaded.line_of("applicant", "surname"),
+                    "copy the surname(s) from the name, e.g. name: \"Rosa Quispe Mamani\", "
+                    "surname: \"Quispe Mamani\"")]
 
 
 def allow_problems(loaded, library) -> list[Problem]:

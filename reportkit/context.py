@@ -26,7 +26,7 @@ def anonymiser_for(loaded: LoadedCase, force: bool = False) -> Anonymiser | None
     if not (case.anonymise or force):
         return None
     return Anonymiser([case.applicant.name, *case.protected_names],
-                      [entry.text for entry in case.anonymity_allow])
+                      [entry.text for entry in case.anonymity_allow], case.applicant.surname)
 
 
 def anonymiser_of_file(path: Path, force: bool = False) -> Anonymiser | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from reportkit.anonymise import allow_problems
+from reportkit.anonymise import allow_problems, surname_problems
 from reportkit.cite import UNKNOWN_CITATION_KEY
 from reportkit.errors import Problem
 from reportkit.load.case import ANSWER_SUFFIXES, LoadedCase, case_file_path
@@ -106,6 +106,7 @@ def case_problems(loaded: LoadedCase, library: Library) -> list[Problem]:
                 library, question.answer, str(loaded.path),
                 loaded.text_line("instructions", "questions", index, "answer")))
     problems.extend(allow_problems(loaded, library))  # anonymity_allow names real library text
+    problems.extend(surname_problems(loaded))
     return problems
 
 

@@ -69,6 +69,9 @@ class Event(Strict):
 
 class Applicant(Strict):
     name: Text = Field(min_length=1)
+    # The family name(s) as `name` writes them ("Quispe Mamani"): anonymity searches them alone
+    # in library text too (which part of a name is the surname differs between traditions).
+    surname: Text | None = None
     gender: Text | None = None
     pronoun: Literal["she", "he", "they"] | None = None
     date_of_birth: dt.date | None = None

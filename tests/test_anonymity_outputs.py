@@ -32,6 +32,7 @@ def _case_named(tmp_path: Path, source: Path, name: str, file_name: str = "case.
     text = source.read_text(encoding="utf-8")
     old = re.search(r'^  name: ".*"$', text, re.M).group()
     text = text.replace(old, f'  name: "{name}"', 1).replace("anonymise: false", "anonymise: true")
+    text = re.sub(r"^  surname: .*\n", "", text, count=1, flags=re.M)  # the example's own
     expert = (source.parent / text.split("expert: ", 1)[1].split()[0]).resolve()
     text = re.sub(r"^expert: .*$", f"expert: {expert.name}", text, count=1, flags=re.M)
     shutil.copy(expert, tmp_path / expert.name)
@@ -131,6 +132,48 @@ def test_confirmed_library_text_builds_and_the_record_notes_it(library, tmp_path
     assert "The journalist Rosa Quispe wrote" in _visible(output.read_bytes())
     assert read_record(output).anonymity_allowed == ("journalists",)
     assert run_cli("check", case, "--library", library, "--format", "json").stdout.count('"L007"') == 0
+
+
+SURNAME = 'applicant:\n  surname: "Quispe Mamani"\n'
+
+
+def _with_surname(case: Path) -> Path:
+    edit(case, "applicant:\n", SURNAME)
+    return case
+
+
+def test_the_surname_alone_in_library_text_is_refused_when_the_case_gives_it(library, tmp_path):
+    section = library / "testland" / "sections" / "journalists.md"
+    line = edit(section, "The Beta Times reported", "The Mamani family said the Beta Times reported")
+    case = _journalist_case(tmp_path)
+    assert run_cli("build", case, "-o", tmp_path / "plain.docx", "--library", library).exit_code == 0
+    _with_surname(case)
+    output = tmp_path / "report.docx"
+    result = run_cli("build", case, "-o", output, "--library", library)
+    assert result.exit_code == 1 and not output.exists()
+    assert f"{section}:{line}: library section 'journalists' names the applicant" in result.stderr
+    assert '"The •••••• family said' in result.stderr and "Mamani" not in result.stderr
+    checked = run_cli("check", case, "--library", library, "--format", "json")
+    assert checked.stdout.count('"L007"') == 1 and "Mamani" not in checked.stdout
+    # Confirmed as being about someone else, it builds.
+    edit(case, "anonymise: true", 'anonymise: true\nanonymity_allow:\n'
+         '  - {id: journalists, text: "The Mamani family"}')
+    assert run_cli("build", case, "-o", output, "--library", library).exit_code == 0
+
+
+def test_a_surname_that_is_a_word_of_the_template_builds(tmp_path):
+    """Template text is not searched for the surname alone: "Tribunal" is the template's word."""
+    case = _case_named(tmp_path, FIXTURE_LIBRARY.parent / "cases" / "journalist.yaml", "Ana Tribunal")
+    edit(case, "applicant:\n", 'applicant:\n  surname: "Tribunal"\n')
+    assert "addressed to the Tribunal" in _visible(_build(case, LibraryCache(FIXTURE_LIBRARY)).docx)
+
+
+def test_a_surname_that_is_not_in_the_name_is_an_error_at_its_line(tmp_path):
+    case = _journalist_case(tmp_path)
+    line = edit(case, "applicant:\n", 'applicant:\n  surname: "Quispe Mamany"\n') + 1
+    result = run_cli("build", case, "-o", tmp_path / "r.docx", "--library", FIXTURE_LIBRARY)
+    assert result.exit_code == 1
+    assert f"{case}:{line}: applicant.surname must be the family name(s)" in result.stderr
 
 
 @pytest.mark.parametrize("entry, message", [
