@@ -160,3 +160,16 @@ def test_a_layout_pass_fills_the_contents_with_libreoffices_pages(tmp_path):
         cached = re.search(rf'PAGEREF {bookmark}\b.*?fldCharType="separate"/></w:r><w:r><w:t>(\d+)</w:t>',
                            document, re.S)
         assert cached and int(cached.group(1)) == page, bookmark
+
+
+def test_the_bundled_uk_examples_fit_the_practice_directions_20_pages():
+    """PD (FtT IAC, 2024) §9.2: an expert report must not exceed 20 pages; every page of the
+    report as built counts (cover, contents, annexes and CV), counted by LibreOffice."""
+    need("soffice")
+    uk = sorted(case for case in EXAMPLE_CASES.glob("*.yaml")
+                if "jurisdiction: uk" in case.read_text(encoding="utf-8"))
+    assert len(uk) >= 2
+    result = run_cli("check", *uk, "--pages")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    counts = re.findall(r": (\d+) pages \(counted by LibreOffice\); the limit is 20", result.stdout)
+    assert len(counts) == len(uk) and max(map(int, counts)) <= 20, result.stdout

@@ -125,12 +125,13 @@ def test_paragraphs_and_headings_are_numbered_by_word(rendered):
 
 
 def _last_body_line(page: str, mark: re.Pattern) -> bool:
-    """Whether `mark` ends on the last line of the page's text, just above its footnotes."""
+    """Whether `mark` ends on the last line of the page's text, just above its footnotes, or on
+    the line before it (widow control can keep the paragraph's next line on the page too)."""
     found = list(mark.finditer(page))
     if not found:
         return False
     following = [line for line in page[found[-1].end():].split("\n")[1:] if line.strip()]
-    return bool(following) and re.fullmatch(r"\s*\d+\s*", following[0]) is not None
+    return any(re.fullmatch(r"\s*\d+\s*", line) is not None for line in following[:2])
 
 
 def test_each_footnote_is_on_the_same_page_as_its_mark(rendered):

@@ -83,6 +83,7 @@ class BodyWriter:
         self.last_close: int | None = None        # index in `out` of the last "</w:p>"
         self.last_body_close: int | None = None   # the same, outside tables
         self.has_toc = False
+        self.break_pending = False   # a page break for the next paragraph (w:pageBreakBefore)
         self._run_properties: dict[tuple, str] = {}
 
     # ------------------------------------------------------------ paragraphs
@@ -91,6 +92,9 @@ class BodyWriter:
                   properties: str = "", in_table: bool = False) -> None:
         starts = "".join(self.pending_starts)
         self.pending_starts.clear()
+        if self.break_pending and not in_table:
+            self.break_pending = False
+            numbering = "<w:pageBreakBefore/>" + numbering
         self.out.append(f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{numbering}{properties}'
                         f"</w:pPr>{starts}{content}")
         self.out.append("</w:p>")
@@ -132,9 +136,10 @@ class BodyWriter:
         elif isinstance(block, Table):
             self.table(block)
         elif isinstance(block, PageBreak):
-            page_break = '<w:r><w:br w:type="page"/></w:r>'
-            if not self.append_to_last(page_break, body_only=True):
-                self.paragraph(self.styles.role("body"), page_break)
+            # At the end of the paragraph before it; after the contents (or a table), on the
+            # next paragraph, so that a full page never leaves an empty paragraph to break alone.
+            if not self.append_to_last('<w:r><w:br w:type="page"/></w:r>', body_only=True):
+                self.break_pending = True
         elif isinstance(block, TableOfContents):
             self.table_of_contents(block)
         elif isinstance(block, SourcesList):
@@ -193,7 +198,14 @@ class BodyWriter:
                 else:
                     self.block(inner, level + 1)
 
+    def flush_page_break(self) -> None:
+        """A pending page break where no paragraph follows to carry it: a paragraph of its own."""
+        if self.break_pending:
+            self.break_pending = False
+            self.paragraph(self.styles.role("body"), '<w:r><w:br w:type="page"/></w:r>')
+
     def table(self, block: Table) -> None:
+        self.flush_page_break()
         columns = max([len(block.header)] + [len(row) for row in block.rows] + [1])
         widths = (list(block.widths) if len(block.widths) == columns
                   else [1 / columns] * columns)
@@ -232,6 +244,7 @@ class BodyWriter:
 
     def finish(self) -> str:
         """The body's XML, with the tables of contents in their places."""
+        self.flush_page_break()
         for index, block in self.contents:
             mark = len(self.out)
             self.contents_field(block)
