@@ -1,4 +1,5 @@
-"""The pipeline, phase by phase: load → validate → select → render → parse → cite → write."""
+"""One case, phase by phase: load → validate → select → render → parse → cite → write the DOCX
+(reportkit.pipeline takes every command from case files to written outputs through these)."""
 
 from __future__ import annotations
 
@@ -136,17 +137,23 @@ class Draft:
     literals: list[str]
     summarised: list[str] = field(default_factory=list)  # sections shortened to their summary
     case_literals: list[str] = field(default_factory=list)  # the literals printed from case data
+    # Each section's Markdown as rendered into the report (literal markers into `literals`),
+    # by id: what the evidence schedule quotes, without rendering a section again.
+    rendered: dict[str, str] = field(default_factory=dict)
 
 
 def compose_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = False) -> Draft:
-    """Select, render, parse and cite: everything but writing (what `schedule` needs; `check`
-    and `build` go on to `build_report`).
+    """Select, render, parse and cite: everything but writing (what `schedule` needs;
+    `build_report` goes on to write the DOCX).
 
     A report over its template set's page limit (by the estimate), without permission to
     exceed it, is made concise: sections that have a `summary:` are shortened to it, the longest
     first, as many as the estimate needs to fit with a page to spare for its error (predicted
-    from the text each summary saves, then checked), or every one when that is not enough."""
-    draft = _compose(inputs, libraries, anonymise, frozenset())
+    from the text each summary saves, then checked), or every one when that is not enough.
+    Each section is rendered once, in full or as its summary; only the report around them is
+    put together again for each choice of summaries."""
+    composer = _Composer(inputs, anonymise)
+    draft = composer.compose(frozenset())
     limit = inputs.template_set.config.page_limit
     if not limit or inputs.options.get("permission_to_exceed_page_limit"):
         return draft
@@ -156,10 +163,9 @@ def compose_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fa
     target = max(1, limit - ESTIMATE_TOLERANCE)
     if not shortenable or _estimated_pages(draft, inputs) <= target:
         return draft
-    # Rendering the report again is the cost, so the number of summaries needed is predicted
-    # from the text each one saves, between the full report and the one with every summary.
-    everything = _compose(inputs, libraries, anonymise,
-                          frozenset(section.id for section in shortenable))
+    # The number of summaries needed is predicted from the text each one saves, between the
+    # full report and the one with every summary.
+    everything = composer.compose(frozenset(section.id for section in shortenable))
     fewest_pages = _estimated_pages(everything, inputs)
     savings = [max(0, len(section.body) - len(section.meta.summary)) for section in shortenable]
     if fewest_pages > target or not sum(savings):
@@ -171,8 +177,7 @@ def compose_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fa
         saved += savings[count]
         count += 1
     while count < len(shortenable):  # the prediction is checked, and one more added if short
-        trial = _compose(inputs, libraries, anonymise,
-                         frozenset(section.id for section in shortenable[:count]))
+        trial = composer.compose(frozenset(section.id for section in shortenable[:count]))
         if _estimated_pages(trial, inputs) <= target:
             return trial
         count += 1
@@ -190,55 +195,77 @@ def _estimated_pages(draft: Draft, inputs: Inputs) -> int:
     return estimate(draft.document, inputs.template_set.reference_docx, config.styles).pages
 
 
-def _compose(inputs: Inputs, libraries: LibraryCache, anonymise: bool,
-             summarised: frozenset[str]) -> Draft:
-    loaded, library, template_set = inputs.loaded, inputs.library, inputs.template_set
-    config = template_set.config
-    anonymiser = anonymiser_for(loaded, force=anonymise)
-    # Select.
-    sections = select_sections(library, loaded)
-    # Render: each section with the case's variables, then the report around them.
-    renderer = Renderer(template_set.path, config.language, config.date_format)
-    partial_context = report_context(loaded, library, [], anonymiser, template_set, inputs.options)
-    rendered = []
-    for section in sections:
-        from_library = section.path != loaded.path  # case-file overrides are not Jinja templates
-        meta, text = section.meta.model_dump(), section.body
-        if anonymiser is not None and not from_library:  # a case's own section is case text
-            meta["title"] = anonymiser.scrub(meta["title"])
-            text = anonymiser.scrub(text, markdown=True)
-        if not from_library:
-            body = renderer.case_markdown(text, section.path)
-        elif section.id in summarised:
-            body = renderer.render_section(f"summary:{section.id}", section.meta.summary,
-                                           section.path, section.summary_line or 1, partial_context)
-        else:
-            body = renderer.render_section(f"section:{section.id}", section.body, section.path,
-                                           section.body_line, partial_context)
-        kind = "library_section" if from_library else "case_section"
-        identifier = anonymiser.scrub(section.id) if anonymiser else section.id
-        source = None if from_library else section.body  # a case's own text: hashed as written
-        rendered.append({**meta, "body": region(kind, identifier, body, source)})
-    context = report_context(loaded, library, rendered, anonymiser, template_set, inputs.options)
-    for index, question in enumerate(context["instructions"]["questions"], 1):
-        # Markdown with citations, no Jinja; an unanswered question's placeholder is the
-        # answer's region too, so that an answer written over it in Word is read back.
-        answer = question["answer"]
-        question["answer"] = (region("answer", f"q{index}", renderer.case_markdown(
-            answer, loaded.path), answer) if answer.strip() else region(
-            "answer", f"q{index}", renderer.placeholder(f"answer to question {index}"), ""))
-    # What the methodology paragraph says about how the cited sources were consulted.
-    context["evidence"] = evidence_summary(
-        _cited_keys(rendered, context), library.sources)
-    markdown = renderer.render_report(config.report, context)
-    # Parse, then turn citations into footnotes.
-    template_path = str(template_set.path / config.report)
-    blocks = parse_markdown(markdown, template_path, 0, renderer.literals.values)
-    document = Document(blocks, _metadata(loaded, library, config.language, anonymiser))
-    document, cited = resolve_citations(document, library.sources, template_set.citation_style)
-    return Draft(document, markdown, cited, sections, renderer.literals.values,
-                 [section.id for section in sections if section.id in summarised],
-                 renderer.literals.case_values())
+class _Composer:
+    """Puts a report together for one case, as often as the page limit asks, rendering each
+    section (in full, or as its summary) at most once."""
+
+    def __init__(self, inputs: Inputs, anonymise: bool):
+        loaded, library, template_set = inputs.loaded, inputs.library, inputs.template_set
+        config = template_set.config
+        self.inputs = inputs
+        self.anonymiser = anonymiser_for(loaded, force=anonymise)
+        self.sections = select_sections(library, loaded)
+        self.renderer = Renderer(template_set.path, config.language, config.date_format)
+        self.context = report_context(loaded, library, [], self.anonymiser, template_set,
+                                      inputs.options)
+        self._bodies: dict[tuple[str, bool], str] = {}
+
+    def body(self, section: Section, summarised: bool) -> str:
+        """A section's Markdown as the report shows it: a library section rendered with the
+        case's variables, a case's own section as written (never a template)."""
+        key = (section.id, summarised)
+        if key not in self._bodies:
+            renderer, anonymiser = self.renderer, self.anonymiser
+            if section.path == self.inputs.loaded.path:  # a case's own section is case text
+                text = anonymiser.scrub(section.body, markdown=True) if anonymiser else section.body
+                self._bodies[key] = renderer.case_markdown(text, section.path)
+            elif summarised:
+                self._bodies[key] = renderer.render_section(
+                    f"summary:{section.id}", section.meta.summary, section.path,
+                    section.summary_line or 1, self.context)
+            else:
+                self._bodies[key] = renderer.render_section(
+                    f"section:{section.id}", section.body, section.path, section.body_line,
+                    self.context)
+        return self._bodies[key]
+
+    def compose(self, summarised: frozenset[str]) -> Draft:
+        inputs, renderer, anonymiser = self.inputs, self.renderer, self.anonymiser
+        loaded, library, template_set = inputs.loaded, inputs.library, inputs.template_set
+        config = template_set.config
+        rendered, bodies = [], {}
+        for section in self.sections:
+            from_library = section.path != loaded.path
+            meta = section.meta.model_dump()
+            if anonymiser is not None and not from_library:
+                meta["title"] = anonymiser.scrub(meta["title"])
+            body = bodies[section.id] = self.body(section, section.id in summarised)
+            kind = "library_section" if from_library else "case_section"
+            identifier = anonymiser.scrub(section.id) if anonymiser else section.id
+            source = None if from_library else section.body  # a case's own text: hashed as written
+            rendered.append({**meta, "body": region(kind, identifier, body, source)})
+        context = report_context(loaded, library, rendered, anonymiser, template_set,
+                                 inputs.options)
+        for index, question in enumerate(context["instructions"]["questions"], 1):
+            # Markdown with citations, no Jinja; an unanswered question's placeholder is the
+            # answer's region too, so that an answer written over it in Word is read back.
+            answer = question["answer"]
+            question["answer"] = (region("answer", f"q{index}", renderer.case_markdown(
+                answer, loaded.path), answer) if answer.strip() else region(
+                "answer", f"q{index}", renderer.placeholder(f"answer to question {index}"), ""))
+        # What the methodology paragraph says about how the cited sources were consulted.
+        context["evidence"] = evidence_summary(
+            _cited_keys(rendered, context), library.sources)
+        markdown = renderer.render_report(config.report, context)
+        # Parse, then turn citations into footnotes.
+        template_path = str(template_set.path / config.report)
+        blocks = parse_markdown(markdown, template_path, 0, renderer.literals.values)
+        document = Document(blocks, _metadata(loaded, library, config.language, anonymiser))
+        document, cited = resolve_citations(document, library.sources,
+                                            template_set.citation_style)
+        return Draft(document, markdown, cited, self.sections, renderer.literals.values,
+                     [section.id for section in self.sections if section.id in summarised],
+                     renderer.literals.case_values(), bodies)
 
 
 def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = False,

@@ -1,4 +1,4 @@
-"""LibreOffice headless, only when asked: PDFs, exact page counts and the pages of headings.
+"""LibreOffice headless, only when asked: PDFs, exact page counts and the text of each page.
 
 One LibreOffice profile is kept in the user cache folder and reused (creating a profile costs
 LibreOffice seconds on every start), guarded by a lock so that two reportkit processes never
@@ -142,25 +142,3 @@ def page_texts(pdf: bytes) -> list[str] | None:
             return None
     pages = text.split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
-
-
-def heading_pages(pdf: bytes, headings: list[str]) -> list[int] | None:
-    """The page each heading (its text, in document order) is on, from a layout pass.
-
-    The contents list repeats every heading before the body does, so headings are placed from the
-    last one backwards, each on the latest page not after the next heading's page.
-    """
-    pages = page_texts(pdf)
-    if pages is None:
-        return None
-    flat = [" ".join(page.split()) for page in pages]
-    found: list[int] = []
-    limit = len(flat)
-    for text in reversed(headings):
-        wanted = " ".join(text.split())
-        page = next((number for number in range(limit, 0, -1) if wanted in flat[number - 1]), None)
-        if page is None:
-            return None
-        found.append(page)
-        limit = page
-    return list(reversed(found))

@@ -155,27 +155,37 @@ class _Layout:
 
 @dataclass(frozen=True)
 class Layout:
-    """What a LibreOffice layout pass found: the PDF, its pages, and each heading's page."""
+    """What a LibreOffice layout pass found: the PDF, its pages, and the page of the heading of
+    each contents entry (by the entry's bookmark)."""
 
     pdf: bytes
     count: PageCount
-    heading_pages: tuple[tuple[Heading, int], ...] | None  # None without pdftotext
+    heading_pages: dict[str, int] | None  # None without pdftotext
+
+    def with_contents_pages(self, docx: bytes) -> bytes:
+        """The laid-out DOCX with its contents' page numbers filled from this layout."""
+        if not self.heading_pages:
+            return docx
+        from reportkit.docx import fill_toc_pages
+
+        return fill_toc_pages(docx, self.heading_pages)
 
 
-def lay_out(docx: bytes, document: Document) -> Layout:
-    """Lay the report out with LibreOffice (seconds): the exact page count and heading pages."""
+def lay_out(docx: bytes) -> Layout:
+    """Lay a DOCX out with LibreOffice (seconds): the exact page count and heading pages."""
     from reportkit.libreoffice import convert_to_pdf
 
-    return layout_of(convert_to_pdf(docx), document)
+    return layout_of(convert_to_pdf(docx), docx)
 
 
-def layout_of(pdf: bytes, document: Document) -> Layout:
-    from reportkit.libreoffice import heading_pages, pdf_page_count
+def layout_of(pdf: bytes, docx: bytes) -> Layout:
+    """The layout LibreOffice gave `docx` when it wrote `pdf`."""
+    from reportkit.docx import heading_pages
+    from reportkit.libreoffice import page_texts, pdf_page_count
 
-    headings = [heading for heading in query(document.blocks, Heading) if heading.numbered]
-    found = heading_pages(pdf, [plain_text(heading) for heading in headings])
+    texts = page_texts(pdf)
     return Layout(pdf, PageCount(pdf_page_count(pdf), estimated=False),
-                  tuple(zip(headings, found)) if found is not None else None)
+                  heading_pages(docx, texts) if texts is not None else None)
 
 
 def page_limit_warning(count: PageCount, limit: int | None) -> str | None:
@@ -186,32 +196,3 @@ def page_limit_warning(count: PageCount, limit: int | None) -> str | None:
            if count.estimated else "counted by LibreOffice")
     return (f"the report is {count.pages} pages ({how}); the template set's limit is {limit} "
             f"pages unless permission is given (set options: {{permission_to_exceed_page_limit: true}} once it is)")
-
-
-@dataclass(frozen=True)
-class CasePages:
-    case: Path
-    count: PageCount
-    limit: int | None
-    permitted: bool
-
-    @property
-    def over(self) -> bool:
-        return bool(self.limit) and self.count.pages > self.limit and not self.permitted
-
-
-def count_case_pages(cases: list[Path], library_root: Path, template_dirs: list[Path]) -> list[CasePages]:
-    """`check --pages`: build each case in memory and count its pages exactly, in one LibreOffice run."""
-    from reportkit.build import LibraryCache, build_report, load_inputs
-    from reportkit.libreoffice import convert_many, pdf_page_count
-
-    libraries = LibraryCache(library_root)
-    built = []
-    for case in cases:
-        inputs = load_inputs(case, libraries, template_dirs)
-        built.append((case, inputs, build_report(inputs, libraries)))
-    pdfs = convert_many([report.docx for _, _, report in built])
-    return [CasePages(case, PageCount(pdf_page_count(pdf), estimated=False),
-                      inputs.template_set.config.page_limit,
-                      inputs.options.get("permission_to_exceed_page_limit"))
-            for (case, inputs, _), pdf in zip(built, pdfs)]

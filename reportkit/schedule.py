@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from reportkit.anonymise import refuse_named
-from reportkit.build import Inputs, LibraryCache, compose_report
+from reportkit.build import Draft, Inputs
 from reportkit.context import anonymiser_for, report_context
 from reportkit.document import Block, Document, Heading, Inline, Metadata, Paragraph, Table, Text
 from reportkit.docx import write_docx
@@ -16,7 +16,6 @@ from reportkit.quality.case import question_section_problems
 from reportkit.quality.text import Unit, units_in
 from reportkit.dates import long_date
 from reportkit.render import Renderer
-from reportkit.select import select_sections
 from reportkit.walk import body_blocks, plain_text
 
 # Practice Direction (First-tier Tribunal, IAC, 2024) §10.6: a schedule of no more than 12 pages.
@@ -32,8 +31,10 @@ class Schedule:
     rows: int
 
 
-def build_schedule(inputs: Inputs, libraries: LibraryCache) -> Schedule:
-    """One table per question: each cited passage of the sections that bear on it, and its sources."""
+def build_schedule(inputs: Inputs, draft: Draft) -> Schedule:
+    """One table per question: each cited passage of the sections that bear on it, and its
+    sources, quoted from the report's `draft` as it was rendered (each passage with the number
+    Word shows beside it there)."""
     loaded, library, template_set = inputs.loaded, inputs.library, inputs.template_set
     case, config = loaded.case, template_set.config
     problems = question_section_problems(loaded, list(library.sections))
@@ -41,30 +42,24 @@ def build_schedule(inputs: Inputs, libraries: LibraryCache) -> Schedule:
         raise ReportkitError.from_problems(problems)
     anonymiser = anonymiser_for(loaded)
     scrub = anonymiser.scrub if anonymiser else (lambda text: text)
-    selected = select_sections(library, loaded)
+    selected = draft.sections
     by_id = {section.id: section for section in selected}
-    renderer = Renderer(template_set.path, config.language, config.date_format)
-    context = report_context(loaded, library, [], anonymiser, template_set, inputs.options)
     passages: dict[str, list[Unit]] = {}
-    # The report itself, to give each passage the number Word shows beside it there.
-    draft = compose_report(inputs, libraries, anonymiser is not None)
     numbers = paragraph_numbers(draft.document)
     summarised = set(draft.summarised)  # sections the report shortened to their summary
+    named = {section_id for question in case.instructions.questions
+             for section_id in question.sections or ()}
+    left_out = _render_left_out(inputs, [library.sections[section_id] for section_id in
+                                         sorted(named - set(draft.rendered))])
 
     def passages_of(section: Section) -> list[Unit]:
         if section.id not in passages:
-            text, line = section.body, section.body_line
+            line = section.body_line
             if section.id in summarised:
-                text, line = section.meta.summary, section.summary_line or 1
-            if section.path == loaded.path and anonymiser is not None:  # case text
-                text = anonymiser.scrub(text, markdown=True)
-            body = text
-            if section.path != loaded.path:  # library sections are templates; case text is not
-                name = "summary" if section.id in summarised else "section"
-                body = renderer.render_section(f"{name}:{section.id}", text, section.path, line,
-                                               context)
-            passages[section.id] = units_in(body, section.path, line,
-                                            literals=renderer.literals.values)
+                line = section.summary_line or 1
+            body, literals = left_out.get(section.id) or (draft.rendered[section.id],
+                                                          draft.literals)
+            passages[section.id] = units_in(body, section.path, line, literals=literals)
         return passages[section.id]
 
     body_style = config.styles.get("body")
@@ -105,6 +100,34 @@ def build_schedule(inputs: Inputs, libraries: LibraryCache) -> Schedule:
         refuse_named(anonymiser, inputs, list(used.values()), document, "", "", [])
     data = write_docx(document, template_set.reference_docx, config.styles)
     return Schedule(data, document, rows_written)
+
+
+def _render_left_out(inputs: Inputs, sections: list[Section]) -> dict[str, tuple[str, list[str]]]:
+    """Library sections a question names that the report leaves out, rendered for the schedule
+    alone: by id, the Markdown and the literal store its markers point into."""
+    if not sections:
+        return {}
+    loaded, template_set, config = inputs.loaded, inputs.template_set, inputs.template_set.config
+    renderer = Renderer(template_set.path, config.language, config.date_format)
+    context = report_context(loaded, inputs.library, [], anonymiser_for(loaded), template_set,
+                             inputs.options)
+    return {section.id: (renderer.render_section(f"section:{section.id}", section.body,
+                                                 section.path, section.body_line, context),
+                         renderer.literals.values) for section in sections}
+
+
+def counted_how(count) -> str:
+    """How a schedule's pages were counted, as its messages say it."""
+    return count.how if not count.estimated else "estimate; --pages counts exactly with LibreOffice"
+
+
+def schedule_limit_warning(count) -> str | None:
+    """A warning when the schedule is over the Practice Direction's limit, else None."""
+    if count.pages <= PAGE_LIMIT:
+        return None
+    return (f"the schedule is {count.pages} pages ({counted_how(count)}); the Practice Direction "
+            f"(2024, §10.6) allows at most {PAGE_LIMIT}: name fewer sections per question "
+            f"(questions[].sections) or shorten the passages")
 
 
 def paragraph_numbers(document: Document) -> dict[str, int]:

@@ -13,7 +13,6 @@ from readers import need
 from reportkit.build import LibraryCache, build_report, load_inputs
 from reportkit.errors import ReportkitError
 from reportkit.paths import template_search_path
-from reportkit.walk import plain_text
 
 # Every bundled example and every fixture case that builds.
 CASES = ([(path, ROOT / "country_data") for path in sorted(EXAMPLE_CASES.glob("*.yaml"))]
@@ -37,28 +36,34 @@ def laid_out():
     built = [_report(case, library) for case, library in CASES]
     pdfs = convert_many([report.docx for _, report in built])
     return [(case.name, estimate(report.document, inputs.template_set.reference_docx,
-                                 inputs.template_set.config.styles), layout_of(pdf, report.document))
+                                 inputs.template_set.config.styles), layout_of(pdf, report.docx),
+             report.docx)
             for (case, _), (inputs, report), pdf in zip(CASES, built, pdfs)]
 
 
 def test_the_estimate_is_within_one_page_of_libreoffice(laid_out):
-    misses = {name: (estimated.pages, layout.count.pages) for name, estimated, layout in laid_out
+    misses = {name: (estimated.pages, layout.count.pages) for name, estimated, layout, _ in laid_out
               if abs(estimated.pages - layout.count.pages) > 1}
     assert not misses, f"estimate vs LibreOffice: {misses}"
-    assert all(estimated.estimated and not layout.count.estimated for _, estimated, layout in laid_out)
+    assert all(estimated.estimated and not layout.count.estimated
+               for _, estimated, layout, _ in laid_out)
 
 
 def test_the_layout_pass_finds_the_page_of_every_heading(laid_out):
     need("pdftotext")
+    from reportkit.docx.toc import toc_entries
     from reportkit.libreoffice import page_texts
 
-    for name, _, layout in laid_out:
+    for name, _, layout, docx in laid_out:
         assert layout.heading_pages is not None, name
-        pages = [page for _, page in layout.heading_pages]
+        entries = toc_entries(docx)
+        assert entries and [entry.bookmark for entry in entries] == list(layout.heading_pages), name
+        pages = list(layout.heading_pages.values())
         assert pages == sorted(pages), name
         texts = page_texts(layout.pdf)
-        for heading, page in layout.heading_pages:
-            title = " ".join(plain_text(heading).split())
+        for entry in entries:
+            title = " ".join(entry.text.split())
+            page = layout.heading_pages[entry.bookmark]
             assert title[:30] in " ".join(texts[page - 1].split()), (name, title, page)
         # The body's headings come after the cover and contents, not on them.
         assert min(pages) >= 2

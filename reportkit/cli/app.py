@@ -173,6 +173,19 @@ def library_root(library: Path | None) -> Path:
     return library or default_library()
 
 
+def run_one(request, library: Path | None, templates: list[Path] | None):
+    """One case through the pipeline; its error, if any, ends the command."""
+    from reportkit.build import LibraryCache
+    from reportkit.paths import template_search_path
+    from reportkit.pipeline import run_cases
+
+    outcome = run_cases([request], LibraryCache(library_root(library)),
+                        template_search_path(templates))[0]
+    if outcome.error is not None:
+        fail(outcome.error)
+    return outcome
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point; `main([...])` can be called from tests."""
     import reportkit.cli.commands  # noqa: F401  (registers the commands)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -40,17 +41,13 @@ def batch(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from reportkit.absorb import refuse_edited
-    from reportkit.anonymise import masked, names_hidden
+    from reportkit.anonymise import masked
+    from reportkit.build import LibraryCache
     from reportkit.context import anonymiser_of_file
-    from reportkit.build import (LibraryCache, build_report, default_output, load_inputs,
-                                 refuse_over_limit, refuse_unfinished)
-    from reportkit.libreoffice import soffice
-    from reportkit.pages import estimate
     from reportkit.errors import ReportkitError
     from reportkit.load.templates import available_template_sets
-    from reportkit.output import Output, check_outputs, write_atomically
     from reportkit.paths import template_search_path
+    from reportkit.pipeline import Listener, Request, run_cases
 
     if output_dir.exists() and not output_dir.is_dir():
         fail(ReportkitError("is a file, not a folder", path=output_dir,
@@ -60,24 +57,17 @@ def batch(
     except OSError as error:
         fail(ReportkitError(f"cannot create the output folder: {error.strerror or error}",
                             path=output_dir))
-    libraries = LibraryCache(library_root(library))
     template_dirs = template_search_path(templates)
     try:
         available_template_sets(template_dirs)  # a misspelt --templates stops the batch at once
     except ReportkitError as error:
         fail(error)
-    template_sets: dict = {}  # each template set is read once, then reused
-    written: dict[Path, Path] = {}  # output file -> the case that produced it in this run
-    failures: list[tuple[Path, ReportkitError]] = []
-    # --final: reports whose pages LibreOffice counts, all in one run after the builds.
-    to_count: list[tuple[Path, Path, object, int]] = []
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         console=Console(stderr=True), disable=not _show_progress(), transient=True)
 
-    def shown(text: str | Path, case: Path | None = None) -> str:
-        """`text` (by default the case file's path) with any protected name masked, if the case
-        is anonymised."""
-        return str(masked(anonymiser_of_file(case or Path(text), anonymise), text))
+    def shown(case: Path) -> str:
+        """The case file's path, with any protected name masked if the case is anonymised."""
+        return str(masked(anonymiser_of_file(case, anonymise), case))
 
     def say(text: str, err: bool = False) -> None:
         if progress.live.is_started:  # above the bar, which would otherwise be drawn over
@@ -85,93 +75,70 @@ def batch(
         else:
             typer.echo(text, err=err)
 
-    def build_one(case: Path):
-        inputs = load_inputs(case, libraries, template_dirs, template_sets, anonymise)
-        # The anonymised file name rule of `reportkit build`, inside the output folder.
-        target = output_dir / default_output(case, inputs.loaded, anonymise).name
-        if target in written:
-            raise ReportkitError(f"another case in this batch ({written[target]}) writes {target} too",
-                                 path=case, hint="give the case files different names")
-        check_outputs([Output(target, "-o", (".docx",))], inputs.paths, force)
-        if force and not discard_edits:
-            refuse_edited(target, inputs.loaded, inputs.library)
-        report = build_report(inputs, libraries, anonymise=anonymise, output=target)
-        limit = inputs.template_set.config.page_limit
-        if final:
-            refuse_unfinished(report, case)
-            if limit and not inputs.options.get("permission_to_exceed_page_limit"):
-                if soffice() is not None:
-                    to_count.append((case, target, report, limit))
-                    return target, None
-                refuse_over_limit(estimate(report.document, inputs.template_set.reference_docx,
-                                           inputs.template_set.config.styles), limit, case)
-        write_atomically(target, report.docx, force)
-        return target, report
+    class Shown(Listener):
+        """Each case's progress on the bar, and a line when it is written or has failed."""
 
-    def write_counted(items) -> None:
-        """--final: count every waiting report's pages in one LibreOffice run, then write those
-        within their limit."""
-        from reportkit.libreoffice import convert_many, pdf_page_count
-        from reportkit.pages import PageCount
+        written = 0
 
-        try:
-            pdfs = convert_many([report.docx for _, _, report, _ in items])
-        except ReportkitError as error:
-            for case, target, _, _ in items:
-                failures.append((case, error))
-                written.pop(target, None)
-            return
-        for (case, target, report, limit), pdf in zip(items, pdfs):
-            try:
-                with names_hidden(lambda: anonymiser_of_file(case, anonymise)):
-                    refuse_over_limit(PageCount(pdf_page_count(pdf), estimated=False), limit, case)
-                write_atomically(target, report.docx, force)
-            except ReportkitError as error:
-                failures.append((case, error))
-                written.pop(target, None)
-                say(f"failed {shown(case)}", err=True)
-            else:
-                say(f"wrote {target} ({len(report.section_ids)} sections, {len(report.cited)} sources)")
+        def building(self, case: Path) -> None:
+            # No case file name: an anonymised case's may name the applicant.
+            progress.update(task, description="building")
 
+        def laying_out(self, documents: int) -> None:
+            progress.update(task, description=f"counting the pages of {documents} report(s)")
+
+        def finished(self, outcome) -> None:
+            if outcome.error is not None:
+                say(f"failed {shown(outcome.request.case)}", err=True)
+            elif outcome.written:
+                Shown.written += 1
+                report = outcome.report
+                say(f"wrote {outcome.target} ({len(report.section_ids)} sections, "
+                    f"{len(report.cited)} sources)")
+            if outcome.error is not None or outcome.written:
+                progress.advance(task)
+
+        def guard(self, case: Path):
+            return _internal_faults(case)
+
+    requests = [Request(case, folder=output_dir, final=final, anonymise=anonymise, force=force,
+                        discard_edits=discard_edits) for case in cases]
     try:
         with progress:
             task = progress.add_task("building", total=len(cases))
-            for case in cases:
-                # No case file name: an anonymised case's may name the applicant.
-                progress.update(task, description="building")
-                try:
-                    with names_hidden(lambda: anonymiser_of_file(case, anonymise)):
-                        target, report = build_one(case)
-                except ReportkitError as error:
-                    failures.append((case, error))
-                    say(f"failed {shown(case)}", err=True)
-                except Exception as error:  # noqa: BLE001 (a fault in one case never stops the rest)
-                    failures.append((case, ReportkitError(
-                        f"could not be built: an internal error ({type(error).__name__}: "
-                        f"{shown(str(error)[:200], case)})", path=shown(case),
-                        hint="this is a fault in reportkit; please report it with the case")))
-                    say(f"failed {shown(case)}", err=True)
-                else:
-                    written[target] = case
-                    if report is not None:
-                        say(f"wrote {target} ({len(report.section_ids)} sections, {len(report.cited)} sources)")
-                progress.advance(task)
-            if to_count:
-                progress.update(task, description=f"counting the pages of {len(to_count)} report(s)")
-                write_counted(to_count)
+            outcomes = run_cases(requests, LibraryCache(library_root(library)), template_dirs,
+                                 Shown())
     except KeyboardInterrupt:
         # Each report is written whole or not at all, so what was written can be used.
-        typer.echo(f"interrupted: {len(written)} report(s) written, the rest not", err=True)
+        typer.echo(f"interrupted: {Shown.written} report(s) written, the rest not", err=True)
         raise typer.Exit(130) from None
+    failures = [outcome for outcome in outcomes if outcome.error is not None]
     if failures:
         typer.echo(f"\n{len(failures)} case(s) failed:", err=True)
-    for case, error in failures:
+    for outcome in failures:
+        case, error = outcome.request.case, outcome.error
         if error.path is None:
             typer.echo(f"{shown(case)}: {error}", err=True)
             continue
         if str(error.path) not in (str(case), shown(case)):  # in a file the case uses
             typer.echo(f"{shown(case)}: cannot be built:", err=True)
         typer.echo(str(error), err=True)
-    typer.echo(f"{len(written)} built, {len(failures)} failed")
+    typer.echo(f"{len(outcomes) - len(failures)} built, {len(failures)} failed")
     if failures:
         raise typer.Exit(1)
+
+
+@contextlib.contextmanager
+def _internal_faults(case: Path):
+    """A fault in reportkit while building one case fails that case, never the rest."""
+    from reportkit.errors import ReportkitError
+
+    try:
+        yield
+    except ReportkitError:
+        raise
+    except Exception as error:  # noqa: BLE001 (a fault in one case never stops the rest)
+        raise ReportkitError(
+            f"could not be built: an internal error ({type(error).__name__}: "
+            f"{str(error)[:200]})", path=case,
+            hint="this is a fault in reportkit; please report it with the case") from None

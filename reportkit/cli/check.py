@@ -77,21 +77,28 @@ def check(
 
 
 def _page_counts(cases: list[Path], library, templates) -> bool:
-    """Print each case's page count; True when one is over its limit without permission."""
-    from reportkit.errors import ReportkitError
-    from reportkit.pages import count_case_pages
+    """Print each case's page count, built in memory and counted in one LibreOffice run; True
+    when one is over its limit without permission, or cannot be counted."""
+    from reportkit.build import LibraryCache
     from reportkit.paths import template_search_path
+    from reportkit.pipeline import Request, run_cases
 
-    try:
-        counted = count_case_pages(cases, library_root(library), template_search_path(templates))
-    except ReportkitError as error:
-        typer.echo(f"error: {error}" if not error.path else str(error), err=True)
-        return True
-    for item in counted:
-        limit = f"; the limit is {item.limit}" if item.limit else ""
-        verdict = " (over the limit, and no permission recorded)" if item.over else ""
-        typer.echo(f"{item.case}: {item.count.pages} pages ({item.count.how}){limit}{verdict}")
-    return any(item.over for item in counted)
+    outcomes = run_cases([Request(case, write=False, exact_pages=True) for case in cases],
+                         LibraryCache(library_root(library)), template_search_path(templates))
+    shown = set()
+    for outcome in outcomes:
+        if outcome.error is not None:
+            if str(outcome.error) not in shown:  # LibreOffice missing: once, not for each case
+                shown.add(str(outcome.error))
+                for problem in outcome.error.problems:
+                    for line in problem_lines(problem):
+                        typer.echo(line, err=True)
+            continue
+        limit = f"; the limit is {outcome.limit}" if outcome.limit else ""
+        verdict = " (over the limit, and no permission recorded)" if outcome.over_limit else ""
+        typer.echo(f"{outcome.request.case}: {outcome.count.pages} pages ({outcome.count.how})"
+                   f"{limit}{verdict}")
+    return any(outcome.error is not None or outcome.over_limit for outcome in outcomes)
 
 
 def _library_warning(finding) -> bool:

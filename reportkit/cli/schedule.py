@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from reportkit.cli.app import LibraryOption, TemplatesOption, app, fail, library_root
+from reportkit.cli.app import LibraryOption, TemplatesOption, app, run_one
 
 
 @app.command()
@@ -23,29 +23,12 @@ def schedule(
         "--pages", help="Count the pages exactly with LibreOffice (default: an estimate).")] = False,
 ) -> None:
     """Write the schedule of country information relied on, per question (UK PD 2024 §10.6)."""
-    from reportkit.build import LibraryCache, default_output, load_inputs
-    from reportkit.errors import ReportkitError
-    from reportkit.output import Output, check_outputs, write_atomically
-    from reportkit.pages import estimate, lay_out
-    from reportkit.paths import template_search_path
-    from reportkit.schedule import PAGE_LIMIT, build_schedule
+    from reportkit.pipeline import SCHEDULE, Request
+    from reportkit.schedule import counted_how
 
-    try:
-        libraries = LibraryCache(library_root(library))
-        inputs = load_inputs(case, libraries, template_search_path(templates))
-        target = output or default_output(case, inputs.loaded, suffix="-schedule")
-        check_outputs([Output(target, "-o" if output else "the schedule", (".docx",))],
-                      inputs.paths, force)
-        built = build_schedule(inputs, libraries)
-        count = (lay_out(built.docx, built.document).count if pages else
-                 estimate(built.document, inputs.template_set.reference_docx,
-                          inputs.template_set.config.styles))
-        write_atomically(target, built.docx, force)
-    except ReportkitError as error:
-        fail(error)
-    how = count.how if not count.estimated else "estimate; --pages counts exactly with LibreOffice"
-    typer.echo(f"wrote {target} ({built.rows} passages; {count.pages} pages, {how})")
-    if count.pages > PAGE_LIMIT:
-        typer.echo(f"warning: the schedule is {count.pages} pages ({how}); the Practice Direction "
-                   f"(2024, §10.6) allows at most {PAGE_LIMIT}: name fewer sections per question "
-                   f"(questions[].sections) or shorten the passages", err=True)
+    request = Request(case, product=SCHEDULE, output=output, exact_pages=pages, force=force)
+    outcome = run_one(request, library, templates)
+    typer.echo(f"wrote {outcome.target} ({outcome.schedule.rows} passages; "
+               f"{outcome.count.pages} pages, {counted_how(outcome.count)})")
+    if outcome.warning:
+        typer.echo(f"warning: {outcome.warning}", err=True)
