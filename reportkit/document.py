@@ -152,7 +152,7 @@ class PageBreak:
 @dataclass(frozen=True)
 class TableOfContents:
     title: str = "Contents"
-    depth: int = 2
+    depth: int = 3      # heading levels listed: Word's TOC \o "1-3"
 
 
 @dataclass(frozen=True)

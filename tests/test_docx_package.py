@@ -101,7 +101,7 @@ def test_only_the_styles_used_and_what_they_inherit_from(report):
                     referenced.add(node.get(f"{W}val"))
     roles = {"NumberedParagraph", "BodyText", "Heading1", "Heading2", "Heading3", "Quote",
              "ListBullet", "ListNumber", "TableGrid", "TableText", "FootnoteText",
-             "FootnoteReference", "Hyperlink", "TOCHeading", "TOC1", "TOC2"}
+             "FootnoteReference", "Hyperlink", "TOCHeading", "TOC1", "TOC2", "TOC3"}
     reachable, pending = set(), list(referenced | roles)
     pending += [identifier for identifier, style in styles.items() if style.get(f"{W}default") == "1"]
     while pending:

@@ -74,7 +74,7 @@ def test_contents_lists_every_heading_with_its_number_and_page(rendered, tmp_pat
     data = docx_path.read_bytes()
     entries = toc_entries(data)
     headings = [text for style, text in _paragraph_texts(docx_path)
-                if style in ("Heading1", "Heading2") and text.strip()]
+                if style in ("Heading1", "Heading2", "Heading3") and text.strip()]
     assert [entry.text for entry in entries] == headings
     assert any(re.fullmatch(r"[A-Z]\.|[IVX]+\.", entry.label) for entry in entries)
     assert any(re.fullmatch(r"[A-Z]\.\d+|[A-Z]\.", entry.label) and "." in entry.label

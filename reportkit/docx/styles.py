@@ -22,6 +22,9 @@ REQUIRED_ROLES = {
     "footnote_text": PARAGRAPH, "footnote_reference": CHARACTER, "hyperlink": CHARACTER,
     "toc_heading": PARAGRAPH, "toc_1": PARAGRAPH, "toc_2": PARAGRAPH,
 }
+# Roles used when template.yaml names them and reference.docx defines the style (a reference
+# made before them lacks it): the contents' third level falls back to toc_2's style.
+OPTIONAL_ROLES = {"toc_3": PARAGRAPH}
 
 
 @lru_cache(maxsize=16)
@@ -58,6 +61,10 @@ class StyleMap:
         self._check([(roles[role], kind) for role, kind in REQUIRED_ROLES.items()])
         for role, kind in REQUIRED_ROLES.items():
             self._role_ids[role] = self._find(roles[role])
+        for role, kind in OPTIONAL_ROLES.items():
+            identifier = self._find(roles[role]) if role in roles else None
+            if identifier is not None and self._kind(identifier) == kind:
+                self._role_ids[role] = identifier
         # Every role's style travels with the report, used or not, so that a report can serve
         # as the reference.docx of the next one.
         self.used.update(self._role_ids.values())

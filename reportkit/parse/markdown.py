@@ -127,7 +127,7 @@ class _BlockBuilder:
             return Region(values["kind"], values["id"], values.get("digest", ""), marker,
                           tuple(blocks))
         if "toc" in classes:
-            return [TableOfContents(values.get("title", "Contents"), int(values.get("depth", "2")) if values.get("depth", "2").isdigit() else 2),
+            return [TableOfContents(values.get("title", "Contents"), int(values.get("depth", "3")) if values.get("depth", "3").isdigit() else 3),
                     *blocks]
         if "pagebreak" in classes:
             return [*blocks, PageBreak()]
