@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportkit import __version__
-from reportkit.anonymise import Anonymiser, names_hidden, refuse_named
+from reportkit.anonymise import Anonymiser, names_hidden
 from reportkit.case_options import case_options
 from reportkit.cite import resolve_citations
 from reportkit.context import anonymiser_for, anonymiser_of_file, report_context
@@ -17,6 +17,7 @@ from reportkit.document import Document, Metadata, Placeholder
 from reportkit.docx.append import append_documents
 from reportkit.errors import Problem, ReportkitError
 from reportkit.evidence import evidence_summary, unrecorded_access_problems
+from reportkit.leaks import refuse_named
 from reportkit.load.case import LoadedCase, load_case
 from reportkit.load.library import NO_COUNTRY_LIBRARY, Library, Section, load_library
 from reportkit.load.templates import TemplateSetDir, load_template_set

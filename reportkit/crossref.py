@@ -5,9 +5,9 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from reportkit.anonymise import allow_problems, surname_problems
 from reportkit.cite import UNKNOWN_CITATION_KEY
 from reportkit.errors import Problem
+from reportkit.leaks import allow_problems, surname_problems
 from reportkit.load.case import ANSWER_SUFFIXES, LoadedCase, case_file_path
 from reportkit.load.files import read_text
 from reportkit.load.library import Library

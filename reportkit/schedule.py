@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reportkit.anonymise import refuse_named
 from reportkit.build import Draft, Inputs
 from reportkit.context import anonymiser_for, report_context
 from reportkit.document import Block, Document, Heading, Inline, Metadata, Paragraph, Table, Text
 from reportkit.docx import write_docx
 from reportkit.errors import ReportkitError
+from reportkit.leaks import refuse_named
 from reportkit.load.library import Section
 from reportkit.quality.case import question_section_problems
 from reportkit.quality.text import Unit, units_in

@@ -126,7 +126,7 @@ def advocacy_wording(context: CheckContext) -> Iterator[Hit]:
 def identifying_data(context: CheckContext) -> Iterator[Hit]:
     """Library text of this applicant's report that `build --anonymise` would refuse (the same
     search), and the applicant's date of birth or case reference in it."""
-    from reportkit.anonymise import library_leaks
+    from reportkit.leaks import library_leaks
     from reportkit.context import anonymiser_for
 
     loaded = context.case
