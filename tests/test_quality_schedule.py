@@ -37,7 +37,7 @@ def test_one_table_per_question_with_the_sections_named_for_it(scenario, tmp_pat
     # Question 1 names only the journalists section; question 2 uses every selected section.
     assert [row[0].split(",")[0] for row in first[1:]] == ["Journalists"] * 4
     assert {row[0].split(",")[0] for row in second[1:]} == {"Journalists", "State protection and internal relocation"}
-    assert ("Journalists, paragraph 17: “Press Monitor reported that reporters covering "
+    assert ("Journalists, paragraph 16: “Press Monitor reported that reporters covering "
             "protests in Eastmarch were detained by the police.”") in first[1][0]
     assert "Press Monitor, Annual report on Qualityland (1 March 2025), https://example.org/monitor-2025" in first[1][1]
     assert document.tables[0].style.name == "Table Grid"
