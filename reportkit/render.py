@@ -16,6 +16,7 @@ import signal
 import string
 import threading
 import traceback
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,11 @@ from reportkit.parse.markdown import prose_paragraphs
 
 # Bounds on what a template may build, so that a downloaded template cannot exhaust memory or
 # time. Each is far beyond what a report needs.
-MAX_STRING = 1_000_000      # characters (or items) in one value a template makes
+MAX_STRING = 1_000_000      # characters (or items) in one value a template makes, and in a number
+# A template may hand on any part of the data it is given (the report template, every rendered
+# section), so one value may also be as large as DATA_FACTOR times that data: a report grows
+# with its library, while what a template can make from little data stays bounded.
+DATA_FACTOR = 2
 MAX_OUTPUT = 20_000_000     # characters one template or section may render in total
 MAX_POWER = 10_000
 TIME_LIMIT = 10.0           # seconds one template or section may run
@@ -150,9 +155,17 @@ def _size(value: Any) -> int:
     return size(value, 0)
 
 
+# The bound on one value in the template now running: MAX_STRING, or more for more data.
+_VALUE_LIMIT: ContextVar[int] = ContextVar("value_limit", default=MAX_STRING)
+
+
+def _too_large() -> SecurityError:
+    return SecurityError(f"the result would be too large (over {_VALUE_LIMIT.get():,} characters)")
+
+
 def _refuse_large(value: Any) -> Any:
-    if _size(value) > MAX_STRING:
-        raise SecurityError(f"the result would be too large (over {MAX_STRING:,} characters)")
+    if _size(value) > _VALUE_LIMIT.get():
+        raise _too_large()
     return value
 
 
@@ -205,8 +218,8 @@ def _check_arguments(function: Any, target: Any, args: tuple, kwargs: dict) -> N
         if isinstance(argument, int) and not isinstance(argument, bool) \
                 and abs(argument) > MAX_STRING:
             raise SecurityError(f"the number {argument} is too large here")
-    if _estimated_size(function, target, args, kwargs) > MAX_STRING:
-        raise SecurityError(f"the result would be too large (over {MAX_STRING:,} characters)")
+    if _estimated_size(function, target, args, kwargs) > _VALUE_LIMIT.get():
+        raise _too_large()
 
 
 def _bounded_filter(function):
@@ -255,8 +268,8 @@ class _ReportSandbox(ImmutableSandboxedEnvironment):
         if name == "*":
             for sequence, count in ((left, right), (right, left)):
                 if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) \
-                        and _size(sequence) * count > MAX_STRING:
-                    raise SecurityError("the result would be too large")
+                        and _size(sequence) * count > _VALUE_LIMIT.get():
+                    raise _too_large()
             return operator.mul(left, right)
         if name == "%" and isinstance(left, str):
             _refuse_wide_pattern(left)
@@ -278,8 +291,8 @@ class _ReportSandbox(ImmutableSandboxedEnvironment):
     def concatenate(self, values) -> str:
         """`a ~ b ~ c`, refused before it is built if it would be too large."""
         if sum(_size(value) if isinstance(value, (str, list, tuple, dict, set, frozenset))
-               else 0 for value in values) > MAX_STRING:
-            raise SecurityError(f"the result would be too large (over {MAX_STRING:,} characters)")
+               else 0 for value in values) > _VALUE_LIMIT.get():
+            raise _too_large()
         return _refuse_large("".join(str(value) for value in values))
 
     def wrap_str_format(self, value):
@@ -438,6 +451,15 @@ class Renderer:
         self.report_loader = _TemplateSetLoader(template_dir, self.literals)
         self.report_env = self._environment(self.report_loader)
         self.section_env = self._environment(self.section_loader)
+        self._limits: dict[int, tuple[dict, int]] = {}  # id(context) -> (context, value limit)
+
+    def _limit(self, context: dict[str, Any]) -> int:
+        """The bound on one value for templates given `context`, measured once per context."""
+        known = self._limits.get(id(context))
+        if known is None or known[0] is not context:
+            known = self._limits[id(context)] = (context, max(MAX_STRING,
+                                                             DATA_FACTOR * _size(context)))
+        return known[1]
 
     def _environment(self, loader: BaseLoader) -> ImmutableSandboxedEnvironment:
         env = _ReportSandbox(loader=loader, undefined=StrictUndefined, finalize=self._finalize,
@@ -483,11 +505,12 @@ class Renderer:
                        context: dict[str, Any]) -> Markdown:
         self.section_loader.add(name, body, path, body_line)
         return Markdown(self.literals.line_breaks(
-            _render(self.section_env, name, context, {str(path)})))
+            _render(self.section_env, name, context, {str(path)}, (), self._limit(context))))
 
     def render_report(self, template_name: str, context: dict[str, Any]) -> str:
         return self.literals.line_breaks(
-            _render(self.report_env, template_name, context, None, self.report_loader.folders))
+            _render(self.report_env, template_name, context, None, self.report_loader.folders,
+                    self._limit(context)))
 
 
 def _error_line(error: BaseException, filenames: set[str] | None,
@@ -525,21 +548,27 @@ class _TimeLimit:
             signal.signal(signal.SIGALRM, self.previous)
 
 
-def _generate(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any]) -> str:
+def _generate(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any],
+              limit: int = MAX_STRING) -> str:
     pieces, total = [], 0
-    with _TimeLimit(TIME_LIMIT):
-        for piece in env.get_template(name).generate(context):
-            total += len(piece)
-            if total > MAX_OUTPUT:
-                raise SecurityError(f"the output would be larger than {MAX_OUTPUT:,} characters")
-            pieces.append(piece)
+    bound = _VALUE_LIMIT.set(limit)
+    try:
+        with _TimeLimit(TIME_LIMIT):
+            for piece in env.get_template(name).generate(context):
+                total += len(piece)
+                if total > MAX_OUTPUT:
+                    raise SecurityError(f"the output would be larger than {MAX_OUTPUT:,} characters")
+                pieces.append(piece)
+    finally:
+        _VALUE_LIMIT.reset(bound)
     return "".join(pieces)
 
 
 def _render(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any],
-            filenames: set[str] | None, folders: tuple[Path, ...] = ()) -> str:
+            filenames: set[str] | None, folders: tuple[Path, ...] = (),
+            limit: int = MAX_STRING) -> str:
     try:
-        return _generate(env, name, context)
+        return _generate(env, name, context, limit)
     except TemplateSyntaxError as error:
         raise ReportkitError(f"template syntax error: {error.message}",
                              path=error.filename or name, line=error.lineno) from None

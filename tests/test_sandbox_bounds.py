@@ -77,3 +77,21 @@ def test_ordinary_string_operations_still_work(renderer):
     from reportkit.render import restore_literals
     text = restore_literals(rendered, renderer.literals.values).replace("\\", "")
     assert "ab1|a, b|  x  |cb|hi!|ok?" in text.replace("&#32;", " ")
+
+
+def test_the_bound_grows_with_the_data_a_template_is_given(renderer):
+    """A report template hands on its whole library (`parts.get(...)`), which may be larger than
+    MAX_STRING; a value may be DATA_FACTOR times the data, and making more from it is refused."""
+    from reportkit.render import DATA_FACTOR
+
+    big = "x" * (MAX_STRING + 10)
+    context = {"parts": {"background": [big]}}
+    path = Path("/library/sections/large.md")
+    rendered = renderer.render_section("bounds:large", "{{ parts.get('background') | length }}",
+                                       path, 1, context)
+    from reportkit.render import restore_literals
+    assert restore_literals(rendered, renderer.literals.values) == "1"
+    grow = "{% set a = parts.get('background')[0] %}" + "{{ (a ~ a" + " ~ a" * DATA_FACTOR + ") | length }}"
+    with pytest.raises(ReportkitError) as error:
+        renderer.render_section("bounds:grow", grow, path, 1, context)
+    assert "too large" in str(error.value)
