@@ -78,3 +78,25 @@ def edit(path: Path, old: str, new: str) -> int:
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     return text[:text.index(old)].count("\n") + 1
+
+
+@pytest.fixture(scope="session")
+def redline(tmp_path_factory):
+    """Two versions of the fixture report: an answer rewritten and extended, a library
+    sentence changed and one deleted."""
+    folder = tmp_path_factory.mktemp("compare")
+    shutil.copytree(FIXTURE_CASES, folder / "cases")
+    shutil.copytree(FIXTURE_LIBRARY, folder / "library")
+    case = folder / "cases" / "journalist.yaml"
+    older, newer, output = folder / "v1.docx", folder / "v2.docx", folder / "redline.docx"
+    assert run_cli("build", case, "-o", older, "--library", folder / "library").exit_code == 0
+    edit(case, 'answer: "The sources describe attacks on journalists."',
+         'answer: "The sources describe repeated attacks on journalists.\\n\\n'
+         'A paragraph added in the revised report."')
+    edit(folder / "library" / "testland" / "sections" / "background.md",
+         "A second paragraph relies on two sources [@alpha-2023; @beta-news].\n", "")
+    assert run_cli("build", case, "-o", newer, "--library", folder / "library").exit_code == 0
+    result = run_cli("compare", older, newer, "-o", output)
+    assert result.exit_code == 0, result.stderr
+    assert "by Dr Test Expert, dated 2026-11-22" in result.stdout
+    return output

@@ -1,6 +1,7 @@
-"""Word's view of what we write, without Word: every built fixture validates against the
-ISO/IEC 29500 transitional schemas, and openxml-audit finds nothing but the false positives
-listed (with why) below."""
+"""Word's view of what we write, without Word: every built fixture, and the redline `compare`
+writes (Docxodus's output, not post-processed), validates against the ISO/IEC 29500
+transitional schemas, and openxml-audit finds nothing but the false positives listed (with why)
+below."""
 
 from __future__ import annotations
 
@@ -52,6 +53,16 @@ def test_every_part_validates_against_the_transitional_schemas(built):
 
 def test_openxml_audit_finds_only_known_false_positives(built):
     assert [finding for finding in audit_findings(built) if finding not in FALSE_POSITIVES] == []
+
+
+def test_the_redline_validates_against_the_transitional_schemas(redline):
+    """Every part of the tracked-changes DOCX (w:ins, w:del, rsids, the parts Docxodus rewrites),
+    not only the body."""
+    assert schema_errors(redline) == []
+
+
+def test_openxml_audit_finds_only_known_false_positives_in_the_redline(redline):
+    assert [finding for finding in audit_findings(redline) if finding not in FALSE_POSITIVES] == []
 
 
 def test_the_schema_check_catches_what_word_rejects(tmp_path):
