@@ -297,6 +297,27 @@ def test_a_section_title_changed_in_the_report(built, cli, workdir):
             "in Northshire [@beta-news].\n      title: Journalists and media workers\n") in text
 
 
+def test_force_refuses_an_edit_made_without_word_keeping_the_zip_comment(built, cli, workdir):
+    """A report as written is known by a digest in its zip comment, without reading it; a tool
+    that changes a part but copies the comment still has its edit found."""
+    import zipfile
+
+    case, report = built
+    with zipfile.ZipFile(report) as archive:
+        parts = [(info, archive.read(info)) for info in archive.infolist()]
+        comment = archive.comment
+    assert comment.startswith(b"reportkit ")
+    with zipfile.ZipFile(report, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.comment = comment
+        for info, blob in parts:
+            if info.filename == "word/document.xml":
+                blob = blob.replace(b"</w:t>", b" (changed)</w:t>", 1)
+            archive.writestr(info, blob)
+    result = cli("build", case, "-o", report, "--library", workdir / "library", "--force")
+    assert result.exit_code == 1
+    assert "was edited after it was built (1 region changed)" in result.stderr
+
+
 def test_batch_force_refuses_an_edited_report_too(built, cli, workdir):
     case, report = built
     folder = workdir / "reports"

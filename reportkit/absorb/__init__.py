@@ -86,7 +86,9 @@ def refuse_edited(path: Path, loaded: LoadedCase, library: Library) -> None:
 
     A file that is not a report built with region markers is not ours to judge (--force
     replaces it as before); a report whose edits were absorbed into this case is replaced."""
-    if not path.is_file():
+    from reportkit.docx.package import unchanged_since_written
+
+    if not path.is_file() or unchanged_since_written(path):  # as written: nothing to absorb
         return
     try:
         edits = find_edits(path, accept=True)

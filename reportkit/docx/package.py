@@ -4,6 +4,7 @@ itself, with fixed timestamps and order so that the same input gives the same by
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import struct
 import uuid
@@ -116,10 +117,11 @@ _deflate_unchanged = lru_cache(maxsize=32)(_deflate)
 def zip_package(members: list[tuple[str, bytes, bool]]) -> bytes:
     """A zip of (name, bytes, from the reference unchanged) members, in that order, deflated,
     with fixed timestamps."""
-    local, central, offset = [], [], 0
+    local, central, offset, written = [], [], 0, []
     for name, blob, unchanged in members:
         encoded = name.encode("utf-8")
         data, crc = (_deflate_unchanged if unchanged else _deflate)(blob)
+        written.append((name, crc))
         header = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, _FIXED_TIME[0],
                              _FIXED_TIME[1], crc, len(data), len(blob), len(encoded), 0)
         local += [header, encoded, data]
@@ -128,9 +130,33 @@ def zip_package(members: list[tuple[str, bytes, bool]]) -> bytes:
                                    len(encoded), 0, 0, 0, 0, 0o644 << 16, offset) + encoded)
         offset += len(header) + len(encoded) + len(data)
     directory = b"".join(central)
+    comment = _seal(written)
     end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(members), len(members),
-                      len(directory), offset, 0)
-    return b"".join(local) + directory + end
+                      len(directory), offset, len(comment))
+    return b"".join(local) + directory + end + comment
+
+
+# The zip's comment holds a digest of every member's name and CRC-32 as written. Word and
+# LibreOffice write a new zip when they save (without it); any other change to a member changes
+# its CRC-32. So a file whose comment still matches is exactly as reportkit wrote it.
+_SEAL = b"reportkit "
+
+
+def _seal(members: list[tuple[str, int]]) -> bytes:
+    digest = hashlib.sha256("\n".join(f"{name} {crc:08x}" for name, crc in members).encode())
+    return _SEAL + digest.hexdigest()[:32].encode()
+
+
+def unchanged_since_written(path) -> bool:
+    """Whether the .docx at `path` is as reportkit wrote it (read from the zip's directory
+    alone, nothing decompressed); False for anything else, readable or not."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            comment = archive.comment
+            members = [(info.filename, info.CRC) for info in archive.infolist()]
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
+    return comment.startswith(_SEAL) and comment == _seal(members)
 
 
 # ------------------------------------------------------------------ reading back
