@@ -218,3 +218,33 @@ def test_make_references_never_replaces_a_restyled_reference(tmp_path):
     main([str(folder)])
     fresh = zipfile.ZipFile(folder / "reference.docx")
     assert "word/styles.xml" in fresh.namelist()
+
+
+@pytest.mark.parametrize("name", ["uk", "us"])
+def test_a_regenerated_reference_has_the_shipped_ones_page_and_styles(tmp_path, name):
+    """`make references` makes from template.yaml (data) what the set ships: page size and
+    margins, and for every style the report uses, size, line spacing, spacing and indents
+    (the UK's Practice Direction §1.6 values among them), and Normal's font."""
+    from reportkit.docx.geometry import page_geometry
+    from reportkit.docx.new_reference import main
+    from reportkit.load.templates import load_template_set
+
+    folder = tmp_path / name
+    shutil.copytree(TEMPLATES / name, folder)
+    (folder / "reference.docx").unlink()
+    main([str(folder)])
+    roles = dict(load_template_set(name, [TEMPLATES]).config.styles)
+    roles.update({"cover": "Cover Text", "signature": "Signature", "title": "Title"})
+    shipped = page_geometry(TEMPLATES / name / "reference.docx", roles)
+    fresh = page_geometry(folder / "reference.docx", roles)
+    assert (fresh.width, fresh.height) == (shipped.width, shipped.height)
+    for role in [*roles, "normal"]:
+        assert fresh.styles.get(role) == shipped.styles.get(role), role
+
+    def normal_font(path: Path) -> str:
+        with zipfile.ZipFile(path) as archive:
+            styles = etree.fromstring(archive.read("word/styles.xml"))
+        fonts = styles.find(f'{W}style[@{W}styleId="Normal"]/{W}rPr/{W}rFonts')
+        return fonts.get(f"{W}ascii")
+
+    assert normal_font(folder / "reference.docx") == normal_font(TEMPLATES / name / "reference.docx")

@@ -64,15 +64,24 @@ def test_a_summary_citing_an_unknown_source_is_reported_at_its_line(limited):
     assert f"features.md:{line}: L002" in result.stdout
 
 
-def test_the_uk_template_set_follows_practice_direction_1_6():
+@pytest.mark.parametrize("made", ["shipped", "regenerated"])
+def test_the_uk_template_set_follows_practice_direction_1_6(made, tmp_path):
     """PD (FtT IAC, 1 November 2024) §1.6: text in a document under a page limit is no smaller than
-    12 point, with 1.5 line spacing. Every style in the UK reference.docx, and its defaults."""
+    12 point, with 1.5 line spacing. Every style in the UK reference.docx, and its defaults; and
+    in one made afresh from template.yaml (`make references`)."""
     import zipfile
 
     from lxml import etree
 
+    from reportkit.docx.new_reference import make_reference
+    from reportkit.load.templates import load_template_set
+
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    with zipfile.ZipFile(ROOT / "templates" / "uk" / "reference.docx") as archive:
+    reference = ROOT / "templates" / "uk" / "reference.docx"
+    if made == "regenerated":
+        reference = tmp_path / "reference.docx"
+        reference.write_bytes(make_reference(load_template_set("uk", [ROOT / "templates"]).config))
+    with zipfile.ZipFile(reference) as archive:
         styles = etree.fromstring(archive.read("word/styles.xml"))
     sizes = [int(node.get(f"{w}val")) / 2 for node in styles.iter(f"{w}sz")]
     assert sizes and min(sizes) >= 12

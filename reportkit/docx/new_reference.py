@@ -1,5 +1,6 @@
 """Make a fresh reference.docx for a template set from the starting values in its
-template.yaml (`page:`): page size and margins, font, heading and paragraph numbering.
+template.yaml (`page:`): page size and margins, font and sizes, line spacing, paragraph
+spacing, the minimums a court sets for every style, heading and paragraph numbering.
 
 Run as `python -m reportkit.docx.new_reference templates/uk [templates/us ...]` (`make
 references`). It writes a reference.docx only where there is none: once made, the file is the
@@ -196,15 +197,18 @@ def make_reference(config: TemplateSet) -> bytes:
         language.set(qn("w:val"), config.language)
     font_name = page.get("font", "Arial")
     font_size = page.get("font_size", 11)
+    line = page.get("line_spacing", 1.15)
+    after = page.get("space_after_pt", 8)
     normal = document.styles["Normal"]
     _font(normal, font_size, name=font_name)
-    _spacing(normal, after=8, line=1.15)
+    _spacing(normal, after=after, line=line)
     # Headings and paragraphs.
+    before = page.get("heading_space_before_pt", [18, 12, 12])
     for level, size in ((1, font_size + 3), (2, font_size + 1), (3, font_size)):
         heading = document.styles[f"Heading {level}"]
         _font(heading, size, bold=True, italic=(level == 3))
         _inherit_font(heading)
-        _spacing(heading, before=18 if level == 1 else 12, after=6, keep_next=True)
+        _spacing(heading, before=before[level - 1], after=6, keep_next=True)
     for name in ("Title", "Subtitle"):
         title = document.styles[name]
         title.element.get_or_add_pPr()
@@ -215,9 +219,9 @@ def make_reference(config: TemplateSet) -> bytes:
         title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _spacing(title, before=12, after=12)
     numbered = _style(document, config.styles["paragraph"])
-    _spacing(numbered, after=8, line=1.15)
+    _spacing(numbered, after=after, line=line)
     body = _style(document, config.styles["body"])
-    _spacing(body, after=8, line=1.15)
+    _spacing(body, after=after, line=line)
     quote = document.styles[config.styles["quote"]]
     quote.paragraph_format.left_indent = Cm(1.27)
     quote.paragraph_format.right_indent = Cm(1.27)
@@ -247,7 +251,7 @@ def make_reference(config: TemplateSet) -> bytes:
     _font(toc_heading, font_size + 3, bold=True)
     _inherit_font(toc_heading)
     toc_heading.base_style = document.styles["Normal"]
-    for level in (1, 2):
+    for level in (level for level in (1, 2, 3) if f"toc_{level}" in config.styles):
         toc = _style(document, config.styles[f"toc_{level}"], style_id=f"TOC{level}", builtin=True)
         toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
         toc.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT,
@@ -280,6 +284,7 @@ def make_reference(config: TemplateSet) -> bytes:
     footer._p.append(element("w:fldSimple", {"w:instr": " PAGE "}, text_run("1")))
     footer._p.append(text_run(f" {words[1]} "))
     footer._p.append(element("w:fldSimple", {"w:instr": " NUMPAGES "}, text_run("1")))
+    _apply_minimums(document.styles.element, page.get("minimums", {}))
     # Only styles and layout: no body content.
     body_element = document.element.body
     for child in list(body_element):
@@ -294,6 +299,36 @@ def make_reference(config: TemplateSet) -> bytes:
     saved = io.BytesIO()
     document.save(saved)
     return _without_baggage(saved.getvalue())
+
+
+def _apply_minimums(styles, minimums: dict) -> None:
+    """No style, nor the document defaults, below `font_size` points or `line_spacing` lines
+    (a court's rule for documents under a page limit, e.g. the UK Practice Direction §1.6)."""
+    size, line = minimums.get("font_size"), minimums.get("line_spacing")
+    defaults = styles.find(qn("w:docDefaults"))
+    if size:
+        run = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        if run.find(qn("w:sz")) is None:
+            run.append(element("w:sz", {"w:val": int(size * 2)}))
+        for node in styles.iter(qn("w:sz"), qn("w:szCs")):
+            node.set(qn("w:val"), str(max(int(node.get(qn("w:val"))), int(size * 2))))
+    if line:
+        paragraph = defaults.find(qn("w:pPrDefault"))
+        if paragraph is None:
+            paragraph = element("w:pPrDefault")
+            defaults.append(paragraph)
+        properties = paragraph.find(qn("w:pPr"))
+        if properties is None:
+            properties = element("w:pPr")
+            paragraph.append(properties)
+        if properties.find(qn("w:spacing")) is None:
+            properties.append(element("w:spacing", {"w:line": 240, "w:lineRule": "auto"}))
+        for node in styles.iter(qn("w:spacing")):
+            if node.get(qn("w:line")) is not None or node.getparent().getparent().tag == qn("w:pPrDefault"):
+                if node.get(qn("w:lineRule"), "auto") == "auto":
+                    value = int(node.get(qn("w:line"), 240))
+                    node.set(qn("w:line"), str(max(value, int(line * 240))))
+                    node.set(qn("w:lineRule"), "auto")
 
 
 _KEPT = ("styles", "numbering", "settings", "theme", "fontTable", "header", "footer")
