@@ -119,3 +119,27 @@ def test_batch_final_fills_the_contents_page_numbers_as_build_final_does(workdir
     assert by_batch == by_build
     # Without --final nothing is laid out, and the numbers are left for Word to fill.
     assert set(_contents_pages(workdir / "plain" / "finished.docx").values()) == {""}
+
+
+def test_a_batch_reads_each_reference_docx_through_once(workdir: Path, monkeypatch):
+    """Checking every part of reference.docx is the slow part of loading a template set: done
+    once per set in a process, however many builds use it, and again when the file changes."""
+    import zipfile
+
+    templates = workdir / "templates"
+    shutil.copytree(ROOT / "templates" / "uk", templates / "uk")
+    tested = []
+    real = zipfile.ZipFile.testzip
+    monkeypatch.setattr(zipfile.ZipFile, "testzip", lambda self: tested.append(self.filename)
+                        or real(self))
+    cases = workdir / "cases"
+    for round_ in range(2):  # two runs of one process, as two batches of a long-lived caller
+        outcomes = run_cases([Request(cases / "journalist.yaml", write=False)] * 2,
+                             LibraryCache(workdir / "library"), template_search_path([templates]))
+        assert [outcome.error for outcome in outcomes] == [None, None]
+    assert [Path(name).parent.name for name in tested] == ["uk"]
+    reference = templates / "uk" / "reference.docx"
+    reference.write_bytes(reference.read_bytes() + b"\0")  # changed: checked again
+    run_cases([Request(cases / "journalist.yaml", write=False)], LibraryCache(workdir / "library"),
+              template_search_path([templates]))
+    assert len(tested) == 2

@@ -160,6 +160,16 @@ LibraryOption = Annotated[Optional[Path], typer.Option(
     "--library", help="Country library folder (default: the bundled country_data).")]
 TemplatesOption = Annotated[Optional[list[Path]], typer.Option(
     "--templates", help="Folder of template sets, searched before the bundled ones (repeatable).")]
+# What `build` and `batch` both take, said once.
+ForceOption = Annotated[bool, typer.Option(
+    "--force", help="Replace an existing output file (never a report edited since it was built).")]
+DiscardEditsOption = Annotated[bool, typer.Option(
+    "--discard-edits", help="With --force, replace a report even if it was edited since it was built.")]
+AnonymiseOption = Annotated[bool, typer.Option(
+    "--anonymise", help="Use initials, whatever the case says.")]
+FinalOption = Annotated[bool, typer.Option(
+    "--final", help="Refuse to write a report while placeholders remain or it is over its page "
+                    "limit (counted by LibreOffice).")]
 
 
 def fail(error) -> None:

@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-from reportkit.cli.app import LibraryOption, TemplatesOption, app, fail, library_root
+from reportkit.cli.app import (AnonymiseOption, DiscardEditsOption, FinalOption, ForceOption,
+                               LibraryOption, TemplatesOption, app, fail, library_root)
 
 
 def _show_progress() -> bool:
@@ -25,19 +26,16 @@ def batch(
         "-o", "--output-dir", help="The folder to write the reports into (created if missing).")],
     library: LibraryOption = None,
     templates: TemplatesOption = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace existing output files (not a report edited since it was built).")] = False,
-    discard_edits: Annotated[bool, typer.Option(
-        "--discard-edits", help="With --force, replace reports even if edited since they were built.")] = False,
-    anonymise: Annotated[bool, typer.Option(
-        "--anonymise", help="Use initials, whatever each case says.")] = False,
-    final: Annotated[bool, typer.Option(
-        "--final", help="Fail a case whose report still has placeholders or is over its page "
-                        "limit (all counted in one LibreOffice run).")] = False,
+    force: ForceOption = False,
+    discard_edits: DiscardEditsOption = False,
+    anonymise: AnonymiseOption = False,
+    final: FinalOption = False,
 ) -> None:
     """Build many case files into one folder, loading the library once.
 
     Each report is written as OUTPUT_DIR/CASE.docx. A case that fails does not stop the others;
-    every failure is listed at the end, and the exit code is then 1."""
+    every failure is listed at the end, and the exit code is then 1. With --final, the reports
+    are laid out by LibreOffice in one run, after all are built."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 

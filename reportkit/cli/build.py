@@ -7,25 +7,23 @@ from typing import Annotated, Optional
 
 import typer
 
-from reportkit.cli.app import LibraryOption, TemplatesOption, app, fail, library_root, run_one
+from reportkit.cli.app import (AnonymiseOption, DiscardEditsOption, FinalOption, ForceOption,
+                               LibraryOption, TemplatesOption, app, fail, library_root, run_one)
 
 
 @app.command()
 def build(
     case: Annotated[Path, typer.Argument(help="The case file (YAML).")],
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="The .docx to write.")] = None,
-    library: LibraryOption = None,
-    templates: TemplatesOption = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing output file (not a report edited since it was built).")] = False,
-    discard_edits: Annotated[bool, typer.Option(
-        "--discard-edits", help="With --force, replace a report even if it was edited since it was built.")] = False,
-    anonymise: Annotated[bool, typer.Option("--anonymise", help="Use initials, whatever the case says.")] = False,
-    final: Annotated[bool, typer.Option(
-        "--final", help="Refuse to write while placeholders remain or the report is over its "
-                        "page limit (counted by LibreOffice).")] = False,
+    force: ForceOption = False,
+    discard_edits: DiscardEditsOption = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF beside it (needs LibreOffice).")] = False,
     emit_markdown: Annotated[Optional[Path], typer.Option(
         "--emit-markdown", help="Also write the rendered Markdown (pandoc syntax) to this file.")] = None,
+    anonymise: AnonymiseOption = False,
+    final: FinalOption = False,
+    library: LibraryOption = None,
+    templates: TemplatesOption = None,
 ) -> None:
     """Build a report from a case file."""
     from reportkit.pipeline import Request

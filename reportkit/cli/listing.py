@@ -6,6 +6,7 @@ import re
 import shutil
 import sys
 import textwrap
+from typing import Annotated, Any, Callable, Optional
 
 import typer
 
@@ -126,3 +127,30 @@ def print_table(headers: list[str], rows: list[list[str]], title: str | None = N
         typer.echo(title)
     for line in table_lines(headers, rows, width):
         typer.echo(line)
+
+
+CountryOption = Annotated[Optional[str], typer.Option(
+    "--country", help="Country library, e.g. peru (default: every country).")]
+
+
+def register_show(command_group: typer.Typer, kind: str, id_help: str,
+                  show: Callable[[Any, str], None]) -> None:
+    """`reportkit KIND show ID [--country C] [--library DIR]`: `show(library, ID)` with the one
+    country library whose `kind` ("sections" or "sources") has ID; the help is `show`'s."""
+    from reportkit.cli.app import LibraryOption, fail, library_root
+
+    def command(item_id, country=None, library=None) -> None:
+        from reportkit.errors import ReportkitError
+        from reportkit.library_view import library_holding, load_libraries
+
+        try:
+            chosen = library_holding(load_libraries(library_root(library), country), kind, item_id)
+        except ReportkitError as error:
+            fail(error)
+        show(chosen, item_id)
+
+    command.__doc__ = show.__doc__
+    command.__annotations__ = {
+        "item_id": Annotated[str, typer.Argument(metavar="ID", help=id_help)],
+        "country": CountryOption, "library": LibraryOption, "return": None}
+    command_group.command("show")(command)

@@ -7,13 +7,10 @@ from typing import Annotated, Optional
 import typer
 
 from reportkit.cli.app import LibraryOption, ReportkitGroup, app, fail, library_root
+from reportkit.cli.listing import CountryOption, register_show
 
 sections_app = typer.Typer(no_args_is_help=True, cls=ReportkitGroup, help="List and read the sections of a country library.")
 app.add_typer(sections_app, name="sections")
-
-CountryOption = Annotated[Optional[str], typer.Option(
-    "--country", help="Country library, e.g. peru (default: every country).")]
-
 
 @sections_app.command("list")
 def list_sections(
@@ -53,23 +50,11 @@ def list_sections(
     print_table(headers, rows)
 
 
-@sections_app.command("show")
-def show_section(
-    section_id: Annotated[str, typer.Argument(metavar="ID", help="The section id.")],
-    country: CountryOption = None,
-    library: LibraryOption = None,
-) -> None:
+def show_section(chosen, section_id: str) -> None:
     """A section's Markdown with each citation written out, then the full sources."""
     from reportkit.cli.listing import echo_wrapped, markdown_lines
-    from reportkit.errors import ReportkitError
-    from reportkit.library_view import (full_reference_text, library_holding, load_libraries,
-                                       resolve_citation_text)
+    from reportkit.library_view import full_reference_text, resolve_citation_text
 
-    try:
-        libraries = load_libraries(library_root(library), country)
-        chosen = library_holding(libraries, "sections", section_id)
-    except ReportkitError as error:
-        fail(error)
     section = chosen.sections[section_id]
     resolved = resolve_citation_text(section.body, chosen.sources)
     meta = section.meta
@@ -85,3 +70,6 @@ def show_section(
             echo_wrapped(f"[{key}] {full_reference_text(chosen.sources[key])}.", "  ", "- ")
     for key in resolved.unknown:
         typer.echo(f"{section.path}: warning: unknown citation key '@{key}'", err=True)
+
+
+register_show(sections_app, "sections", "The section id.", show_section)

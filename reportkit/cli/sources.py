@@ -8,14 +8,11 @@ from typing import Annotated, Optional
 import typer
 
 from reportkit.cli.app import LibraryOption, ReportkitGroup, app, fail, library_root
+from reportkit.cli.listing import CountryOption, register_show
 
 sources_app = typer.Typer(no_args_is_help=True, cls=ReportkitGroup,
                           help="List, read and import the sources of a country library (CSL JSON).")
 app.add_typer(sources_app, name="sources")
-
-CountryOption = Annotated[Optional[str], typer.Option(
-    "--country", help="Country library, e.g. peru (default: every country).")]
-
 
 def _iso(date) -> str:
     if date is None:
@@ -59,22 +56,11 @@ def _field_text(value) -> str:
     return str(value)
 
 
-@sources_app.command("show")
-def show_source(
-    source_id: Annotated[str, typer.Argument(metavar="ID", help="The source id (citation key).")],
-    country: CountryOption = None,
-    library: LibraryOption = None,
-) -> None:
+def show_source(chosen, source_id: str) -> None:
     """Every field of one source, and the full reference as a footnote gives it."""
     from reportkit.cli.listing import echo_wrapped
-    from reportkit.errors import ReportkitError
-    from reportkit.library_view import full_reference_text, library_holding, load_libraries
+    from reportkit.library_view import full_reference_text
 
-    try:
-        libraries = load_libraries(library_root(library), country)
-        chosen = library_holding(libraries, "sources", source_id)
-    except ReportkitError as error:
-        fail(error)
     source = chosen.sources[source_id]
     fields = source.model_dump(mode="json", by_alias=True, exclude_none=True)
     width = max(len(name) for name in fields)
@@ -85,6 +71,9 @@ def show_source(
         echo_wrapped(_field_text(value), " " * (width + 2), f"{name.ljust(width)}  ")
     typer.echo("")
     echo_wrapped(f"{full_reference_text(source)}.", "  ", "reference: ")
+
+
+register_show(sources_app, "sources", "The source id (citation key).", show_source)
 
 
 @sources_app.command("import")

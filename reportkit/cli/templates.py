@@ -43,33 +43,26 @@ def list_templates(templates: TemplatesOption = None) -> None:
     $REPORTKIT_TEMPLATES, then the bundled sets. The first set of a name is the one used."""
     from reportkit.cli.listing import print_table
     from reportkit.errors import ReportkitError
-    from reportkit.load.templates import available_template_sets
+    from reportkit.load.templates import available_template_sets, template_set_folders
     from reportkit.load.yaml_file import load_yaml
     from reportkit.paths import template_search_path
 
     search_path = template_search_path(templates)
     try:
-        available_template_sets(search_path)  # a folder that does not exist is an error
+        used = available_template_sets(search_path)  # a folder that does not exist is an error
     except ReportkitError as error:
         fail(error)
     bundled = search_path[-1]
-    rows, used = [], set()
-    for folder in search_path:
-        # A set's own folder may be given instead of the folder that holds it.
-        children = [folder] if (folder / "template.yaml").is_file() else sorted(folder.iterdir())
-        for child in children:
-            if not (child / "template.yaml").is_file():
-                continue
-            try:
-                config = load_yaml(child / "template.yaml").data or {}
-            except ReportkitError:
-                config = {}
-            page = config.get("page") if isinstance(config.get("page"), dict) else {}
-            status = "hidden" if child.name in used else "used"
-            used.add(child.name)
-            rows.append([child.name, "bundled" if folder == bundled else "user",
-                         str(config.get("language", "")), str(page.get("size", "")), status,
-                         str(child)])
+    rows = []
+    for folder, child in template_set_folders(search_path):
+        try:
+            config = load_yaml(child / "template.yaml").data or {}
+        except ReportkitError:
+            config = {}
+        page = config.get("page") if isinstance(config.get("page"), dict) else {}
+        rows.append([child.name, "bundled" if folder == bundled else "user",
+                     str(config.get("language", "")), str(page.get("size", "")),
+                     "used" if used[child.name] == child else "hidden", str(child)])
     print_table(["name", "origin", "language", "paper", "status", "path"], rows)
 
 

@@ -28,7 +28,7 @@ OPTIONAL_ROLES = {"toc_3": PARAGRAPH}
 
 
 @lru_cache(maxsize=16)
-def _index(styles: etree._Element) -> tuple[dict, dict]:
+def style_index(styles: etree._Element) -> tuple[dict, dict]:
     """Style elements by id, and ids by lower-cased name: Word writes 'heading 1' where
     LibreOffice writes 'Heading 1', and both mean the built-in style with id Heading1."""
     by_id, by_name = {}, {}
@@ -43,13 +43,33 @@ def _index(styles: etree._Element) -> tuple[dict, dict]:
     return by_id, by_name
 
 
+def find_style(styles: etree._Element, name: str) -> str | None:
+    """The id of the style with this id or (in any case) this name."""
+    by_id, by_name = style_index(styles)
+    if name in by_id:
+        return name
+    return by_name.get(name.casefold())
+
+
+def style_chain(styles: etree._Element, identifier: str | None) -> list[etree._Element]:
+    """The style and the styles it is based on, nearest first."""
+    by_id, _ = style_index(styles)
+    chain, seen = [], set()
+    while identifier in by_id and identifier not in seen:
+        seen.add(identifier)
+        chain.append(by_id[identifier])
+        based = by_id[identifier].find(f"{W}basedOn")
+        identifier = based.get(f"{W}val") if based is not None else None
+    return chain
+
+
 class StyleMap:
     """Resolves roles and style names to style ids, and records which styles a report uses."""
 
     def __init__(self, reference: Reference, roles: dict[str, str]):
         self.reference = reference
         self.roles = roles
-        self.by_id, self.by_name = _index(reference.styles)
+        self.by_id, self.by_name = style_index(reference.styles)
         self.used: set[str] = set()
         self.missing_named: list[str] = []
         self._numbering: dict[str, tuple[int, int] | None] = {}
@@ -89,9 +109,7 @@ class StyleMap:
                      "names in template.yaml")
 
     def _find(self, name: str) -> str | None:
-        if name in self.by_id:
-            return name
-        return self.by_name.get(name.casefold())
+        return find_style(self.reference.styles, name)
 
     def _kind(self, identifier: str) -> str:
         return self.by_id[identifier].get(f"{W}type", PARAGRAPH)
@@ -125,10 +143,7 @@ class StyleMap:
         return self._numbering[identifier]
 
     def _find_numbering(self, identifier: str) -> tuple[int, int] | None:
-        seen = set()
-        while identifier in self.by_id and identifier not in seen:
-            seen.add(identifier)
-            style = self.by_id[identifier]
+        for style in style_chain(self.reference.styles, identifier):
             number = style.find(f"{W}pPr/{W}numPr")
             if number is not None:
                 num_id = number.find(f"{W}numId")
@@ -136,8 +151,6 @@ class StyleMap:
                 if num_id is None:
                     return None
                 return int(num_id.get(f"{W}val")), int(level.get(f"{W}val")) if level is not None else -1
-            based = style.find(f"{W}basedOn")
-            identifier = based.get(f"{W}val") if based is not None else None
         return None
 
     def shipped(self, also: set[str]) -> frozenset[str]:
@@ -160,7 +173,7 @@ class StyleMap:
 
 @lru_cache(maxsize=64)
 def _closure(styles: etree._Element, used: frozenset[str]) -> frozenset[str]:
-    by_id, _ = _index(styles)
+    by_id, _ = style_index(styles)
     keep: set[str] = set()
     pending = [identifier for identifier in used if identifier in by_id]
     pending += [identifier for identifier, style in by_id.items()

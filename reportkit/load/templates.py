@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from reportkit.cite import CitationStyle
@@ -27,10 +28,11 @@ class TemplateSetDir:
         return self.path / "reference.docx"
 
 
-def available_template_sets(search_path: list[Path]) -> dict[str, Path]:
-    """Template sets by name; the first folder that has a name wins. A folder that does not
-    exist is an error, never skipped: a misspelt --templates would build with another set."""
-    found: dict[str, Path] = {}
+def template_set_folders(search_path: list[Path]) -> list[tuple[Path, Path]]:
+    """Every template set on the search path, in the order a build looks for them, with the
+    search folder it is in; a set hidden by an earlier one of its name too. A folder that does
+    not exist is an error, never skipped: a misspelt --templates would build with another set."""
+    found: list[tuple[Path, Path]] = []
     for folder in search_path:
         if not folder.is_dir():
             raise ReportkitError(
@@ -39,11 +41,18 @@ def available_template_sets(search_path: list[Path]) -> dict[str, Path]:
                                   "template sets, e.g. the DIR of `reportkit templates copy uk DIR`")
         if (folder / "template.yaml").is_file():
             # A set's own folder, given instead of the folder that holds it: the set it is.
-            found.setdefault(folder.name, folder)
+            found.append((folder, folder))
             continue
-        for child in sorted(folder.iterdir()):
-            if (child / "template.yaml").is_file():
-                found.setdefault(child.name, child)
+        found += [(folder, child) for child in sorted(folder.iterdir())
+                  if (child / "template.yaml").is_file()]
+    return found
+
+
+def available_template_sets(search_path: list[Path]) -> dict[str, Path]:
+    """The template sets a build can use, by name: the first folder that has a name wins."""
+    found: dict[str, Path] = {}
+    for _, path in template_set_folders(search_path):
+        found.setdefault(path.name, path)
     return found
 
 
@@ -72,6 +81,14 @@ def load_template_set(name: str, search_path: list[Path]) -> TemplateSetDir:
 _WORD_PARTS = ("[Content_Types].xml", "word/document.xml", "word/styles.xml")
 
 
+@lru_cache(maxsize=32)
+def _archive_check(path: Path, _stamp: int, _size: int) -> tuple[frozenset[str], str | None]:
+    """The part names of a reference.docx and its first damaged part (reading every part is
+    the cost): once per process for each template set, again only when the file changes."""
+    with zipfile.ZipFile(path) as archive:
+        return frozenset(archive.namelist()), archive.testzip()
+
+
 def check_reference_docx(path: Path) -> None:
     """The styles document is a Word document, said plainly when it is not (before a build
     gets as far as the writer): missing, empty, not a zip, cut short, or without styles."""
@@ -83,9 +100,8 @@ def check_reference_docx(path: Path) -> None:
     if regular_file_size(path) == 0:
         raise ReportkitError("reference.docx is empty", path=path, hint=hint)
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            damaged = archive.testzip()
+        status = path.stat()
+        names, damaged = _archive_check(path.resolve(), status.st_mtime_ns, status.st_size)
     except zipfile.BadZipFile:
         raise ReportkitError("reference.docx is not a Word document (it is not a .docx "
                              "archive, or it was cut short)", path=path, hint=hint) from None
