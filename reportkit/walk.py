@@ -15,27 +15,37 @@ from reportkit.document import (BlockQuote, Document, Footnote, Heading, InlineN
 Node = Any  # a block, an inline, a Footnote or a Document
 
 
-def children(node: Node) -> Iterator[Node]:
+def children(node: Node) -> tuple | list:
     """The nodes directly inside `node`, in document order."""
-    if isinstance(node, Document):
-        yield from node.blocks
-        yield from node.footnotes
-    elif isinstance(node, (Heading, Paragraph, Link, InlineNote, Footnote)):
-        yield from node.content
-    elif isinstance(node, (BlockQuote, Region)):
-        yield from node.blocks
-    elif isinstance(node, ListBlock):
-        for item in node.items:
-            yield from item
-    elif isinstance(node, Table):
-        for row in (node.header, *node.rows):
-            for cell in row:
-                yield from cell
-    elif isinstance(node, SourcesList):
-        for entry in node.entries:
-            yield from entry
-    elif isinstance(node, NoteReference):
-        yield node.note
+    kind = type(node)
+    try:
+        get = _CHILDREN[kind]
+    except KeyError:
+        get = _CHILDREN[kind] = next((get for kinds, get in _CHILDREN_BY_KIND
+                                      if issubclass(kind, kinds)), None)
+    return get(node) if get is not None else ()
+
+
+def _content(node) -> tuple:
+    return node.content
+
+
+def _blocks(node) -> tuple:
+    return node.blocks
+
+
+# How to find the children of each kind of node (looked up by type, then cached in _CHILDREN).
+_CHILDREN_BY_KIND: tuple[tuple[type | tuple[type, ...], Callable[[Any], tuple | list]], ...] = (
+    (Document, lambda node: (*node.blocks, *node.footnotes)),
+    ((Heading, Paragraph, Link, InlineNote, Footnote), _content),
+    ((BlockQuote, Region), _blocks),
+    (ListBlock, lambda node: [inner for item in node.items for inner in item]),
+    (Table, lambda node: [inner for row in (node.header, *node.rows) for cell in row
+                          for inner in cell]),
+    (SourcesList, lambda node: [inner for entry in node.entries for inner in entry]),
+    (NoteReference, lambda node: (node.note,)),
+)
+_CHILDREN: dict[type, Callable[[Any], tuple | list] | None] = {}
 
 
 def iterate(node: Node) -> Iterator[Node]:
@@ -44,13 +54,23 @@ def iterate(node: Node) -> Iterator[Node]:
     while stack:
         current = stack.pop()
         yield current
-        stack.extend(reversed(list(children(current))))
+        inner = children(current)
+        if inner:
+            stack.extend(reversed(inner))
 
 
 def query(node: Node, kind: type | tuple[type, ...]) -> list:
     """Every node of `kind` in `node` (a node or a sequence of nodes), in document order."""
-    roots = node if isinstance(node, (list, tuple)) else (node,)
-    return [item for root in roots for item in iterate(root) if isinstance(item, kind)]
+    stack = list(reversed(node)) if isinstance(node, (list, tuple)) else [node]
+    found = []
+    while stack:
+        current = stack.pop()
+        if isinstance(current, kind):
+            found.append(current)
+        inner = children(current)
+        if inner:
+            stack.extend(reversed(inner))
+    return found
 
 
 def body_blocks(blocks) -> Iterator[Node]:
