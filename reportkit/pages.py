@@ -2,8 +2,9 @@
 
 The estimate lays the document model out line by line on the reference.docx's page (text area,
 font sizes, spacing); it is within one page of LibreOffice on the bundled examples and fixtures
-(tests/test_page_estimate.py holds it to that). LibreOffice runs only for `--pdf`, `--final` and
-`check --pages`, through reportkit.libreoffice.
+(tests/test_page_estimate.py holds it to that). LibreOffice runs only for `--pdf`, `--final`,
+`check --pages` and `schedule --pages`, through reportkit.libreoffice; its layout also gives the
+page of each contents entry (reportkit.docx.toc), which fills in the contents' page numbers.
 """
 
 from __future__ import annotations
