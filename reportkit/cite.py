@@ -62,6 +62,8 @@ class _Terms(Strict):
     item_separator: str = "; "
     in_cell_open: str = " ("
     in_cell_close: str = ")"
+    creators_shown: int | None = None   # more authors than this: the first, then and_others
+    and_others: str = " and others"
 
 
 class StyleFile(Strict):
@@ -194,7 +196,8 @@ class CitationStyle:
         return date_parts(date.parts(), self.language, self.date_format)
 
     def creator(self, source: Source) -> str:
-        return creator(source, self.style.terms.no_author)
+        terms = self.style.terms
+        return creator(source, terms.no_author, terms.creators_shown, terms.and_others)
 
     def title(self, source: Source, short: bool) -> list[Inline]:
         text = (source.title_short if short and source.title_short else source.title) \
@@ -256,9 +259,13 @@ class CitationStyle:
         return _render(self.forms[name], values)[0]
 
 
-def creator(source: Source, no_author: str = "Unknown author") -> str:
-    """The authors' names, or the publisher for a work without a personal author."""
+def creator(source: Source, no_author: str = "Unknown author", shown: int | None = None,
+            and_others: str = " and others") -> str:
+    """The authors' names (more than `shown`: the first and `and_others`), or the publisher for
+    a work without a personal author."""
     if source.author:
+        if shown and len(source.author) > shown:
+            return source.author[0].display() + and_others
         return ", ".join(name.display() for name in source.author)
     return source.publisher or no_author
 
