@@ -79,17 +79,20 @@ _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 
 def single_source_figures(context: CheckContext) -> Iterator[Hit]:
     pattern = _figure_pattern(context)
-    sources = context.library.sources
+    # Each source's publisher, and the same folded for comparison, worked out once.
+    publishers = {key: (fold(publisher(source)).strip(), publisher(source))
+                  for key, source in context.library.sources.items()}
     for unit in context.text_units:
         if not unit.keys or unit.silences("L004"):
             continue
+        behind = dict(publishers[key] for key in unit.keys if key in publishers)
+        if len(behind) != 1:
+            continue
         figures = [match.group() for match in pattern.finditer(unit.text)
                    if not _YEAR.match(match.group().split()[0])]
-        publishers = {fold(publisher(sources[key])).strip(): publisher(sources[key])
-                      for key in unit.keys if key in sources}
-        if figures and len(publishers) == 1:
+        if figures:
             yield Hit(f"single-source figure: \"{figures[0]}\" rests on one publisher "
-                      f"({publishers.popitem()[1]})", unit.path, unit.line,
+                      f"({behind.popitem()[1]})", unit.path, unit.line,
                       "cite a second, independent source for the figure, or say whose count it is "
                       "and why it is the best available")
 

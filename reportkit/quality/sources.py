@@ -69,24 +69,28 @@ def date_order(context: CheckContext) -> Iterator[Hit]:
 
 def old_sources(context: CheckContext) -> Iterator[Hit]:
     years = context.config.thresholds.source_age_years
-    cutoff = months_before(context.as_of, 12 * years)
-    for source in context.library.sources.values():
-        issued = latest(source.issued)
-        if issued and issued < cutoff:
-            yield Hit(f"source '{source.id}' was issued {shown(source.issued)}, more than {years} "
-                      f"years before {context.as_of.isoformat()}", *_where(context, source),
-                      "look for a more recent source, or say in the text why this one still holds")
+    for source in _dated_before(context, months_before(context.as_of, 12 * years),
+                                lambda source: source.issued):
+        yield Hit(f"source '{source.id}' was issued {shown(source.issued)}, more than {years} "
+                  f"years before {context.as_of.isoformat()}", *_where(context, source),
+                  "look for a more recent source, or say in the text why this one still holds")
 
 
 def stale_access(context: CheckContext) -> Iterator[Hit]:
     months = context.config.thresholds.access_age_months
-    cutoff = months_before(context.as_of, months)
+    for source in _dated_before(context, months_before(context.as_of, months),
+                                lambda source: source.accessed):
+        yield Hit(f"source '{source.id}' was last accessed {shown(source.accessed)}, more than "
+                  f"{months} months before {context.as_of.isoformat()}", *_where(context, source),
+                  "open the link again, check the text still says the same, and update \"accessed\"")
+
+
+def _dated_before(context: CheckContext, cutoff, date_of) -> Iterator[Source]:
+    """The sources whose date (`date_of`; its latest possible day) is before `cutoff`."""
     for source in context.library.sources.values():
-        accessed = latest(source.accessed)
-        if accessed and accessed < cutoff:
-            yield Hit(f"source '{source.id}' was last accessed {shown(source.accessed)}, more than "
-                      f"{months} months before {context.as_of.isoformat()}", *_where(context, source),
-                      "open the link again, check the text still says the same, and update \"accessed\"")
+        date = latest(date_of(source))
+        if date and date < cutoff:
+            yield source
 
 
 def unused_sources(context: CheckContext) -> Iterator[Hit]:

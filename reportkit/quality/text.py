@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportkit.document import (BlockQuote, Citation, Heading, InlineNote, Link, ListBlock,
-                                Paragraph, Placeholder, Region, Table, Text)
+from reportkit.document import (BlockQuote, Citation, ListBlock, Paragraph, Placeholder, Table,
+                                Text)
 from reportkit.parse import parse_markdown
+from reportkit.walk import body_blocks, plain_text, query
 
 # A Jinja comment `{# noqa #}` or `{# noqa: L001, L006 #}` inside a paragraph silences checks
 # for that paragraph. Jinja drops comments when rendering, so the marker never reaches a report.
@@ -66,90 +67,77 @@ def units_in(markdown: str, path: Path | str, first_line: int, kind: str | None 
     `literals` restores case text in Markdown that the renderer has already rendered."""
     masked = mask_jinja(markdown)
     blocks = parse_markdown(masked, str(path), first_line - 1, literals)
-    walker = _Walker(str(path), masked.splitlines(), first_line)
-    walker.blocks(blocks, kind)
-    return walker.units
+    rows = _RowLines(masked.splitlines(), first_line)
+    units = []
+    for claim_kind, contents, line, lead_in in _claims(tuple(body_blocks(blocks)), kind):
+        if claim_kind == "table row":
+            line = rows.line_of(contents)
+        unit = _unit(contents, str(path), line, claim_kind, lead_in)
+        if unit is not None:
+            units.append(unit)
+            rows.last_line = unit.line or rows.last_line
+    return units
 
 
-class _Walker:
-    def __init__(self, path: str, lines: list[str], first_line: int):
-        self.path, self.lines, self.first_line = path, lines, first_line
-        self.units: list[Unit] = []
-        self.last_line = first_line
+def _claims(blocks: tuple, kind: str | None):
+    """(kind, inline sequences, line, lead-in) for each claim-sized block: a paragraph, a list
+    item (its paragraphs), a table row (its cells); a quotation's paragraphs are quotations."""
+    for index, block in enumerate(blocks):
+        if isinstance(block, Paragraph):
+            if any(isinstance(item, Text) and item.code for item in block.content):
+                continue  # code blocks are not claims
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            yield (kind or "paragraph", [block.content], block.origin.line if block.origin else None,
+                   isinstance(following, ListBlock))
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                paragraphs = [inner for inner in item if isinstance(inner, Paragraph)]
+                line = next((p.origin.line for p in paragraphs if p.origin), None)
+                yield "list item", [p.content for p in paragraphs], line, False
+                yield from _claims(tuple(body_blocks(inner for inner in item
+                                                     if not isinstance(inner, Paragraph))), None)
+        elif isinstance(block, BlockQuote):
+            yield from _claims(tuple(body_blocks(block.blocks)), "quotation")
+        elif isinstance(block, Table):
+            for row in block.rows:
+                yield "table row", list(row), None, False
 
-    def blocks(self, blocks, kind: str | None = None) -> None:
-        for index, block in enumerate(blocks):
-            if isinstance(block, Paragraph):
-                if any(isinstance(item, Text) and item.code for item in block.content):
-                    continue  # code blocks are not claims
-                following = blocks[index + 1] if index + 1 < len(blocks) else None
-                self.add([block.content], block.origin.line if block.origin else None,
-                         kind or "paragraph", lead_in=isinstance(following, ListBlock))
-            elif isinstance(block, ListBlock):
-                for item in block.items:
-                    paragraphs = [inner for inner in item if isinstance(inner, Paragraph)]
-                    line = next((p.origin.line for p in paragraphs if p.origin), None)
-                    self.add([p.content for p in paragraphs], line, "list item")
-                    self.blocks([inner for inner in item if not isinstance(inner, Paragraph)])
-            elif isinstance(block, BlockQuote):
-                self.blocks(block.blocks, "quotation")
-            elif isinstance(block, Region):
-                self.blocks(block.blocks, kind)
-            elif isinstance(block, Table):
-                for row in block.rows:
-                    self.add(list(row), self.row_line(row), "table row")
-            elif isinstance(block, Heading):
-                continue
 
-    def add(self, contents, line: int | None, kind: str, lead_in: bool = False) -> None:
-        words: list[str] = []
-        keys: list[str] = []
-        locators: list[str] = []
-        for content in contents:
-            _collect(content, words, keys, locators)
-            words.append(" ")
-        raw = "".join(words)
-        marks = _MARK.findall(raw)
-        text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(_MARK.sub(" ", raw).split()))
-        if not text:
-            return
-        noqa = None
-        if marks:
-            codes = {code.strip().upper() for mark in marks for code in mark.split(",") if code.strip()}
-            noqa = frozenset() if any(not mark.strip() for mark in marks) else frozenset(codes)
-        if line:
-            self.last_line = line
-        self.units.append(Unit(text, tuple(keys), self.path, line, kind,
-                               lead_in and text.rstrip().endswith(":"), noqa, tuple(locators)))
+def _unit(contents: list[tuple], path: str, line: int | None, kind: str,
+          lead_in: bool) -> Unit | None:
+    """The unit of these inline sequences: their words (a citation or a gap stands as a space; a
+    note's words are not the sentence's), and the sources cited, a note's too."""
+    raw = " ".join(plain_text([Text(" ") if isinstance(item, (Citation, Placeholder)) else item
+                               for item in content]) for content in contents)
+    citations = query([item for content in contents for item in content], Citation)
+    marks = _MARK.findall(raw)
+    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(_MARK.sub(" ", raw).split()))
+    if not text:
+        return None
+    noqa = None
+    if marks:
+        codes = {code.strip().upper() for mark in marks for code in mark.split(",") if code.strip()}
+        noqa = frozenset() if any(not mark.strip() for mark in marks) else frozenset(codes)
+    return Unit(text, tuple(item.key for citation in citations for item in citation.items), path,
+                line, kind, lead_in and text.rstrip().endswith(":"), noqa,
+                tuple(item.locator for citation in citations for item in citation.items))
 
-    def row_line(self, row) -> int | None:
-        """Tables carry no line numbers: find the row by its first cell's words."""
-        words: list[str] = []
-        _collect(row[0] if row else (), words, [])
-        needle = "".join(words).strip().split(" ")[0] if words else ""
+
+class _RowLines:
+    """Tables carry no line numbers: each row is found by its first cell's words, after the
+    line of the unit before it."""
+
+    def __init__(self, lines: list[str], first_line: int):
+        self.lines, self.first_line, self.last_line = lines, first_line, first_line
+
+    def line_of(self, row: list[tuple]) -> int | None:
+        needle = plain_text(list(row[0])).split(" ")[0] if row and row[0] else ""
         start = max(self.last_line - self.first_line, 0)
         for offset, text in enumerate(self.lines[start:], start):
             if text.lstrip().startswith("|") and needle and needle in text and "---" not in text:
                 if offset + self.first_line > self.last_line:
                     return offset + self.first_line
         return self.last_line
-
-
-def _collect(content, words: list[str], keys: list[str], locators: list[str] | None = None) -> None:
-    for item in content:
-        if isinstance(item, Text):
-            words.append(item.text)
-        elif isinstance(item, Link):
-            _collect(item.content, words, keys, locators)
-        elif isinstance(item, Citation):
-            keys.extend(cite.key for cite in item.items)
-            if locators is not None:
-                locators.extend(cite.locator for cite in item.items)
-            words.append(" ")
-        elif isinstance(item, Placeholder):
-            words.append(" ")
-        elif isinstance(item, InlineNote):  # a note's sources back the sentence it hangs on
-            _collect(item.content, [], keys)
 
 
 def unquoted(text: str) -> str:
