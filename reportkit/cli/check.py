@@ -57,7 +57,8 @@ def check(
     from reportkit.quality.runner import check_paths
 
     checks = selected_checks(_codes(select), _codes(ignore))
-    result = check_paths(library_root(library), cases or [], template_search_path(templates), checks)
+    result = check_paths(library_root(library), cases or [], template_search_path(templates), checks,
+                         count_pages=pages)
     if output_format is Format.json:
         typer.echo(json.dumps(as_json(result, strict), indent=2, ensure_ascii=False))
         for problem in result.invalid:
@@ -72,33 +73,19 @@ def check(
                 typer.echo(line, err=True)
         typer.echo(summary_line(result, [str(case) for case in cases or []],
                                 hidden=len(result.findings) - len(shown)))
-    over_limit = _page_counts(cases or [], library, templates) if pages and not result.invalid else False
+    over_limit = _page_counts(result.builds) if pages and not result.invalid else False
     raise typer.Exit(1 if result.failed(strict) or over_limit else 0)
 
 
-def _page_counts(cases: list[Path], library, templates) -> bool:
-    """Print each case's page count, built in memory and counted in one LibreOffice run; True
-    when one is over its limit without permission, or cannot be counted."""
-    from reportkit.build import LibraryCache
-    from reportkit.paths import template_search_path
-    from reportkit.pipeline import Request, run_cases
-
-    outcomes = run_cases([Request(case, write=False, exact_pages=True) for case in cases],
-                         LibraryCache(library_root(library)), template_search_path(templates))
-    shown = set()
-    for outcome in outcomes:
-        if outcome.error is not None:
-            if str(outcome.error) not in shown:  # LibreOffice missing: once, not for each case
-                shown.add(str(outcome.error))
-                for problem in outcome.error.problems:
-                    for line in problem_lines(problem):
-                        typer.echo(line, err=True)
-            continue
+def _page_counts(builds) -> bool:
+    """Print each case's page count, as LibreOffice laid out its report for `check` (all in one
+    run); True when one is over its limit without permission."""
+    for outcome in builds:
         limit = f"; the limit is {outcome.limit}" if outcome.limit else ""
         verdict = " (over the limit, and no permission recorded)" if outcome.over_limit else ""
         typer.echo(f"{outcome.request.case}: {outcome.count.pages} pages ({outcome.count.how})"
                    f"{limit}{verdict}")
-    return any(outcome.error is not None or outcome.over_limit for outcome in outcomes)
+    return any(outcome.over_limit for outcome in builds)
 
 
 def _library_warning(finding) -> bool:

@@ -20,6 +20,7 @@ class CheckResult:
     libraries: list[str] = field(default_factory=list)
     cases: list[str] = field(default_factory=list)
     quality_file: str = ""
+    builds: list = field(default_factory=list)  # each case's pipeline outcome (`pipeline.Outcome`)
 
     def count(self, severity: str) -> int:
         return sum(1 for finding in self.findings if finding.severity == severity)
@@ -29,8 +30,10 @@ class CheckResult:
 
 
 def check_paths(root: Path, cases: list[Path], template_dirs: list[Path], checks: list[Check],
-                today: dt.date | None = None) -> CheckResult:
-    """Without cases, every library under `root` as of today; with cases, each case and its library."""
+                today: dt.date | None = None, count_pages: bool = False) -> CheckResult:
+    """Without cases, every library under `root` as of today; with cases, each case and its
+    library, and each case built in memory through the pipeline (with `count_pages`, its pages
+    counted by LibreOffice, every case in one run)."""
     from reportkit.crossref import library_problems
     from reportkit.load.case import load_case
     from reportkit.load.library import available_countries, load_library
@@ -84,10 +87,14 @@ def check_paths(root: Path, cases: list[Path], template_dirs: list[Path], checks
             if library is not None:
                 add(run_checks(library, config, checks=checks, today=today))
     if cases:  # only a case is built, so the DOCX writer is imported only then
-        from reportkit.build import LibraryCache, build_report, load_inputs
+        from reportkit.build import LibraryCache
+        from reportkit.pipeline import Request, run_cases
 
-        cache = LibraryCache(root)
-    for case_path in cases:
+        # A full dry run: whatever would stop `build` (a style missing from reference.docx,
+        # say) is found here too.
+        result.builds = run_cases([Request(case, write=False, exact_pages=count_pages)
+                                   for case in cases], LibraryCache(root), template_dirs)
+    for case_path, built in zip(cases, result.builds):
         try:
             loaded = load_case(case_path)
         except ReportkitError as error:
@@ -96,15 +103,8 @@ def check_paths(root: Path, cases: list[Path], template_dirs: list[Path], checks
         # An unknown country is reported by load_inputs, at the case file's `country:` line.
         known = (root / loaded.case.country / "country.yaml").is_file()
         library = library_for(loaded.case.country) if known else None
-        placeholders: tuple = ()
-        build_problems: list[Problem] = []
-        try:
-            inputs = load_inputs(case_path, cache, template_dirs)
-            # A full dry run: whatever would stop `build` (a style missing from reference.docx,
-            # say) is found here too.
-            placeholders = tuple(build_report(inputs, cache).placeholders)
-        except ReportkitError as error:
-            build_problems = error.problems
+        placeholders = tuple(built.report.placeholders) if built.report is not None else ()
+        build_problems = built.error.problems if built.error is not None else []
         if library is not None:
             result.cases.append(str(case_path))
             # The case checks need the case's sections; unknown ids are among build_problems.
