@@ -95,6 +95,9 @@ def batch(
                     f"{len(report.cited)} sources)")
             if outcome.error is not None or outcome.written:
                 progress.advance(task)
+                # Said and written: the report's model and bytes are let go, so that a batch's
+                # memory does not grow with its number of cases.
+                outcome.inputs = outcome.report = outcome.docx = None
 
         def guard(self, case: Path):
             return _internal_faults(case)
