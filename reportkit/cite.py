@@ -496,11 +496,13 @@ def resolve_citations(document: Document, sources: dict[str, Source],
     citer = _Citer(sources, style)
     for citation in query(document.blocks, Citation):  # the record lists them in reading order
         citer.cited.update((item.key, None) for item in citation.items if item.key in sources)
-    blocks = walk(walk(document.blocks, citer.cells_and_notes), citer.notes)
+    blocks = walk(document.blocks, citer.cells_and_notes,
+                  (Table, InlineNote, Paragraph, Heading, Link))
+    blocks = walk(blocks, citer.notes, (Citation, InlineNote, Paragraph, Heading, Link))
     if citer.problems:
         raise ReportkitError.from_problems(citer.problems)
     sources_list = citer.sources_list()
-    blocks = walk(blocks, lambda node: sources_list if isinstance(node, SourcesList) else node)
+    blocks = walk(blocks, lambda node: sources_list, SourcesList)
     return (replace(document, blocks=tuple(blocks), footnotes=tuple(citer.footnotes)),
             list(citer.cited))
 

@@ -82,35 +82,42 @@ def body_blocks(blocks) -> Iterator[Node]:
             yield block
 
 
-def walk(node: Node, change: Callable[[Node], Node]) -> Node:
-    """Rebuild `node` bottom-up, passing every node (after its children) through `change`. A node
-    whose children all come back unchanged (the same objects) is passed on as it was."""
-    if isinstance(node, tuple):
-        return _walk_tuple(node, change)
-    if isinstance(node, list):
-        return tuple(walk(item, change) for item in node)
-    names = _node_fields(type(node))
-    if names is None:
-        return node
-    updates = {}
-    for name in names:
-        value = getattr(node, name)
-        if isinstance(value, tuple):
-            if not (value and _holds_nodes(value)):
+def walk(node: Node, change: Callable[[Node], Node],
+         kinds: type | tuple[type, ...] | None = None) -> Node:
+    """Rebuild `node` bottom-up, passing every node (after its children) through `change`, or
+    only the nodes of `kinds` when given. A node whose children all come back unchanged (the
+    same objects) is passed on as it was."""
+    def visit(node: Node) -> Node:
+        if isinstance(node, tuple):
+            return _walk_tuple(node, visit)
+        if isinstance(node, list):
+            return tuple(visit(item) for item in node)
+        names = _node_fields(type(node))
+        if names is None:
+            return node
+        updates = {}
+        for name in names:
+            value = getattr(node, name)
+            if isinstance(value, tuple):
+                if not (value and _holds_nodes(value)):
+                    continue
+                new = _walk_tuple(value, visit)
+            elif _node_fields(type(value)) is not None:
+                new = visit(value)
+            else:
                 continue
-            new = _walk_tuple(value, change)
-        elif _node_fields(type(value)) is not None:
-            new = walk(value, change)
-        else:
-            continue
-        if new is not value:
-            updates[name] = new
-    return change(replace(node, **updates) if updates else node)
+            if new is not value:
+                updates[name] = new
+        if updates:
+            node = replace(node, **updates)
+        return change(node) if kinds is None or isinstance(node, kinds) else node
+
+    return visit(node)
 
 
-def _walk_tuple(value: tuple, change: Callable[[Node], Node]) -> tuple:
-    """`walk` over the items of a tuple field; the tuple itself when no item changed."""
-    new = tuple(walk(item, change) for item in value)
+def _walk_tuple(value: tuple, visit: Callable[[Node], Node]) -> tuple:
+    """`visit` over the items of a tuple; the tuple itself when no item changed."""
+    new = tuple(visit(item) for item in value)
     return value if all(a is b for a, b in zip(new, value)) else new
 
 
