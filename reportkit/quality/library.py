@@ -115,8 +115,12 @@ def advocacy_wording(context: CheckContext) -> Iterator[Hit]:
     if not words:
         return
     pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(word) for word in words) + r")(?!\w)", re.I)
+    lowered = [word.lower() for word in words]
     for unit in context.text_units:
         if unit.quoted or unit.silences("L006"):
+            continue
+        text = unit.text.lower()
+        if not any(word in text for word in lowered):  # none of the words anywhere: no match
             continue
         for word in dict.fromkeys(match.group().lower() for match in pattern.finditer(unquoted(unit.text))):
             line = line_of(_lines(Path(unit.path)), 1, unit.line,
