@@ -11,6 +11,7 @@ prints or exits: a `Listener` hears each step, and the command says what happene
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ContextManager
@@ -148,15 +149,40 @@ def _lay_out_and_finish(waiting: list[_Job], listener: Listener, targets: dict[P
     try:
         pdfs = convert_many([job.docx for job in waiting])
     except ReportkitError as error:
-        for job in waiting:
-            job.outcome.error = error
-            targets.pop(job.target, None)
-            listener.finished(job.outcome)
+        _fail_all(waiting, error, listener, targets)
         return
-    for job, pdf in zip(waiting, pdfs):
+    layouts: dict[int, Layout] = {}
+    for index, (job, pdf) in enumerate(zip(waiting, pdfs)):
         with _failing(job.outcome, listener, targets):
-            _finish(job, layout_of(pdf, job.docx))
+            layouts[index] = layout_of(pdf, job.docx)
+    # The contents' page numbers are known only after that run: a PDF that shows them, as the
+    # DOCX does, is made from the filled DOCX in a second run.
+    printed = [index for index in layouts if waiting[index].outcome.request.pdf]
+    if printed:
+        try:
+            second = convert_many([layouts[index].with_contents_pages(waiting[index].docx)
+                                   for index in printed])
+        except ReportkitError as error:
+            _fail_all([waiting[index] for index in printed], error, listener, targets)
+            for index in printed:
+                del layouts[index]
+            second = []
+        for index, pdf in zip(printed, second):
+            layouts[index] = dataclasses.replace(layouts[index], pdf=pdf)
+    for index, layout in layouts.items():
+        job = waiting[index]
+        with _failing(job.outcome, listener, targets):
+            _finish(job, layout)
             listener.finished(job.outcome)
+
+
+def _fail_all(jobs: list[_Job], error: ReportkitError, listener: Listener,
+              targets: dict[Path, Path]) -> None:
+    """A LibreOffice run failed: so did every case that waited for it."""
+    for job in jobs:
+        job.outcome.error = error
+        targets.pop(job.target, None)
+        listener.finished(job.outcome)
 
 
 def _target(request: Request, inputs: build.Inputs) -> Path:
@@ -195,10 +221,11 @@ def _build(outcome: Outcome, libraries: build.LibraryCache, template_dirs: list[
         build.refuse_unfinished(report, request.case)
     outcome.limit = config.page_limit
     outcome.permitted = bool(inputs.options.get("permission_to_exceed_page_limit"))
-    # LibreOffice only when asked: for a PDF, an exact count, or --final's count (when it is
-    # installed; the estimate decides otherwise).
+    # LibreOffice only when asked: for a PDF, an exact count, or --final (when it is installed:
+    # the exact count for the page limit, and the contents' page numbers in the report filed;
+    # otherwise the estimate decides, and Word fills the numbers on opening).
     needs_layout = request.pdf or request.exact_pages
-    if request.final and outcome.limit and not outcome.permitted:
+    if request.final:
         from reportkit.libreoffice import soffice
 
         needs_layout = needs_layout or soffice() is not None

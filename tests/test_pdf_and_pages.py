@@ -162,6 +162,41 @@ def test_a_layout_pass_fills_the_contents_with_libreoffices_pages(tmp_path):
         assert cached and int(cached.group(1)) == page, bookmark
 
 
+def test_the_pdf_shows_the_contents_page_numbers_the_docx_holds(tmp_path):
+    """The PDF is made from the DOCX as written, its contents filled: each entry's line ends
+    with the page on which the PDF shows the heading."""
+    need("soffice")
+    need("pdftotext")
+    from reportkit.docx import heading_pages
+    from reportkit.libreoffice import page_texts
+
+    output = tmp_path / "report.docx"
+    assert build(output, "--pdf").exit_code == 0
+    texts = page_texts((tmp_path / "report.pdf").read_bytes())
+    pages = heading_pages(output.read_bytes(), texts)
+    contents = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", tmp_path / "report.pdf", "-"],
+                              capture_output=True, text=True, check=True).stdout
+    numbers = re.findall(r"^\s*(?:[A-Z]\.|[A-Z]\.\d+|Annex [A-Z]:).*?\.{3,}\s*(\d+)\s*$", contents, re.M)
+    assert numbers and [int(number) for number in numbers] == list(pages.values()), contents
+
+
+def test_final_fills_the_contents_pages_also_with_permission_to_exceed(workdir):
+    """--final lays the report out whenever LibreOffice is there: the report filed has its
+    contents' page numbers, whether or not the page limit applies."""
+    need("soffice")
+    need("pdftotext")
+    case = workdir / "cases" / "journalist.yaml"
+    text = case.read_text(encoding="utf-8").replace('answer: ""', 'answer: "The sources describe it."')
+    case.write_text(text + "options: {permission_to_exceed_page_limit: true}\n", encoding="utf-8")
+    output = workdir / "final.docx"
+    result = run_cli("build", case, "-o", output, "--final", "--library", workdir / "library")
+    assert result.exit_code == 0, result.stderr
+    document = docx_parts(output)["word/document.xml"]
+    cached = re.findall(r'PAGEREF _Toc\w+\b.*?fldCharType="separate"/></w:r><w:r><w:t>(\d+)</w:t>',
+                        document, re.S)
+    assert cached and all(number.isdigit() for number in cached)
+
+
 def test_the_bundled_uk_examples_fit_the_practice_directions_20_pages():
     """PD (FtT IAC, 2024) §9.2: an expert report must not exceed 20 pages; every page of the
     report as built counts (cover, contents, annexes and CV), counted by LibreOffice."""
