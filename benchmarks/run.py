@@ -210,21 +210,25 @@ def check_library(folder: Path, copies: int, runs: int) -> dict:
             "sample": sample}
 
 
-def large_report(folder: Path, copies: int, runs: int) -> dict:
-    """A US case (no page limit) whose report holds every copy of the sections it selects."""
-    root = copied_library(folder, copies)
+def large_report(folder: Path, sections: int, runs: int) -> dict:
+    """A US case (no page limit) whose report holds every copy of the sections it selects, with
+    the library copied as often as it takes to make about `sections` sections."""
     case = folder / "large.yaml"
     text = (EXAMPLES / "human-rights-defender.yaml").read_text(encoding="utf-8")
     expert = with_expert(folder)
     case.write_text(re.sub(r"^expert: .*$", f"expert: {expert}", text, count=1, flags=re.M),
                     encoding="utf-8")
-    sample = Sample()
-    result = None
-    for _ in range(runs):
+
+    def build(root: Path, sample: Sample) -> int:
         result = timed([*REPORTKIT, "build", str(case), "--library", str(root), "-o",
                         str(folder / "large.docx"), "--force"], sample)
-    sections = int(re.search(r"\((\d+) sections", result.stdout).group(1))
-    return {"sections": sections, "sample": sample}
+        return int(re.search(r"\((\d+) sections", result.stdout).group(1))
+
+    copies = max(1, round(sections / build(LIBRARY, Sample())))
+    root = copied_library(folder, copies)
+    sample = Sample()
+    built = [build(root, sample) for _ in range(runs)]
+    return {"sections": built[-1], "copies": copies, "sample": sample}
 
 
 def startup(runs: int) -> Sample:
@@ -246,6 +250,12 @@ def verdict(ok: bool, must: bool = True) -> str:
     return "met" if ok else ("**missed**" if must else "missed (target); must: met")
 
 
+def compiled() -> None:
+    """reportkit's modules compiled to bytecode once, as `pip install` does: an editable install
+    under PYTHONDONTWRITEBYTECODE would compile every module again in every run measured."""
+    measure([sys.executable, "-m", "compileall", "-q", str(ROOT / "reportkit")])
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15, help="runs per build measure (default 15)")
@@ -254,6 +264,7 @@ def main(argv: list[str] | None = None) -> None:
     runs = 3 if options.quick else options.runs
     small = 1 if options.quick else 5
     pandoc = pandoc3()
+    compiled()
     header = machine(pandoc)
     with tempfile.TemporaryDirectory(prefix="reportkit-bench-") as scratch:
         folder = Path(scratch)
@@ -266,9 +277,7 @@ def main(argv: list[str] | None = None) -> None:
         progress("check")
         checks = [check_library(folder, copies, small) for copies in (1, 10, 100)]
         progress("large report")
-        # The sandbox refuses a rendered report over 1,000,000 characters, about 480 sections of
-        # this library: ×25 (400 sections) is the largest report it builds.
-        large = large_report(folder, 25, small)
+        large = large_report(folder, 1600, small)
         progress("--help")
         help_sample = startup(runs)
 
@@ -297,8 +306,7 @@ def main(argv: list[str] | None = None) -> None:
         rows.append((f"`reportkit check`, library ×{checked['copies']} ({checked['sections']} sections)",
                      checked["sample"].spread(), f"peak {checked['sample'].peak:.0f} MB", target,
                      verdict(checked["sample"].median < 1.5) if target else ""))
-    rows.append((f"Build of a {large['sections']}-section report (US, library ×25; 1,600 sections "
-                 "exceed the sandbox's 1,000,000-character bound)",
+    rows.append((f"Build of a {large['sections']:,}-section report (US, library ×{large['copies']})",
                  large["sample"].spread(), f"peak {large['sample'].peak:.0f} MB", "well under 2 s",
                  verdict(large["sample"].median < 2)))
     rows.append(("`reportkit --help`", help_sample.spread(digits=3), f"peak {help_sample.peak:.0f} MB",
