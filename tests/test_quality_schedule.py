@@ -92,6 +92,21 @@ def test_an_anonymised_case_keeps_the_name_out(scenario, tmp_path):
     assert not any("Quillfeather" in text for text in docx_parts(output).values())
 
 
+def test_template_syntax_in_a_cases_own_section_is_quoted_as_written(scenario, tmp_path):
+    """A case's own section is Markdown, not a template: the schedule quotes `{{ 7*7 }}` as the
+    report prints it."""
+    case = scenario / "case.yaml"
+    case.write_text(case.read_text(encoding="utf-8") + (
+        "sections:\n  replace:\n    - id: journalists\n"
+        "      body: \"The council wrote {{ 7*7 }} and {% if x %} [@monitor-2025].\"\n"),
+        encoding="utf-8")
+    output = tmp_path / "schedule.docx"
+    result = schedule(scenario, output)
+    assert result.exit_code == 0, result.stderr
+    first = cell_texts(docx.Document(str(output)).tables[0])
+    assert any("The council wrote {{ 7*7 }} and {% if x %}" in row[0] for row in first), first
+
+
 def assert_clean_failure(result, path: Path, line: int | None, text: str, output: Path) -> None:
     assert result.exit_code == 1, result.stdout + result.stderr
     assert (f"{path}:{line}: " if line else f"{path}") in result.stderr, result.stderr

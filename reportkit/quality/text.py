@@ -62,10 +62,10 @@ def mask_jinja(body: str) -> str:
 
 def units_in(markdown: str, path: Path | str, first_line: int, kind: str | None = None,
              literals: list[str] | None = None) -> list[Unit]:
-    """Parse (Jinja-masked) Markdown that starts on `first_line` of `path` into units.
-
-    `literals` restores case text in Markdown that the renderer has already rendered."""
-    masked = mask_jinja(markdown)
+    """Parse Markdown that starts on `first_line` of `path` into units: a section's source with
+    its Jinja masked, or, given the `literals` that restore its case text, Markdown the renderer
+    has already rendered (template syntax left in it is text, a case's own section's say)."""
+    masked = mask_jinja(markdown) if literals is None else markdown
     blocks = parse_markdown(masked, str(path), first_line - 1, literals)
     rows = _RowLines(masked.splitlines(), first_line)
     units = []
