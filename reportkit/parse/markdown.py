@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from markdown_it.token import Token
 
@@ -274,7 +275,77 @@ def parse_markdown(text: str, path: str, line_offset: int = 0,
 
 @lru_cache(maxsize=8192)
 def _parsed_source(text: str, path: str, line_offset: int) -> tuple[Block, ...]:
-    return _parse(text, path, line_offset, None)
+    if not path:
+        return _parse(text, path, line_offset, None)
+    return _KEPT.get(text, path, line_offset)
+
+
+class _ParsedOnDisk:
+    """The blocks of each text read from a file, kept between runs in the user's cache folder
+    (as compiled templates are): a library's sections are parsed again only when they change.
+
+    One file per place (file and first line), holding the text's digest and its blocks, so the
+    folder holds one entry per place whatever the edits. The folder is per version of reportkit,
+    of markdown-it and of the modules that make the blocks, so that blocks made by other code
+    are never read. A folder that cannot be written is simply not used."""
+
+    MODULES = ("parse/markdown.py", "parse/syntax.py", "document.py", "literals.py")
+
+    def __init__(self) -> None:
+        self._folder: Path | None | bool = False  # False: not opened yet
+
+    def folder(self) -> Path | None:
+        if self._folder is False:
+            import hashlib
+
+            from markdown_it import __version__ as markdown_it_version
+
+            from reportkit import __version__
+            from reportkit.paths import user_cache_dir
+
+            package = Path(__file__).resolve().parent.parent
+            rules = hashlib.sha256(b"".join((package / name).read_bytes()
+                                            for name in self.MODULES)).hexdigest()[:16]
+            folder = (user_cache_dir() / "markdown"
+                      / f"{__version__}-markdown-it{markdown_it_version}-{rules}")
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                self._folder = folder
+            except OSError:
+                self._folder = None
+        return self._folder
+
+    def get(self, text: str, path: str, line_offset: int) -> tuple[Block, ...]:
+        import hashlib
+        import os
+        import pickle
+
+        folder = self.folder()
+        if folder is None:
+            return _parse(text, path, line_offset, None)
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        kept = folder / (hashlib.sha256(f"{path}\n{line_offset}".encode("utf-8", "surrogatepass"))
+                         .hexdigest()[:32] + ".pickle")
+        try:
+            with open(kept, "rb") as file:
+                place, found, blocks = pickle.load(file)
+            if place == (path, line_offset) and found == digest:
+                return blocks
+        except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError,
+                IndexError, RecursionError, pickle.UnpicklingError):
+            pass  # absent, or not readable: parsed again and kept
+        blocks = _parse(text, path, line_offset, None)
+        temporary = kept.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            with open(temporary, "wb") as file:
+                pickle.dump(((path, line_offset), digest, blocks), file, pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, kept)
+        except (OSError, pickle.PicklingError, RecursionError):
+            temporary.unlink(missing_ok=True)
+        return blocks
+
+
+_KEPT = _ParsedOnDisk()
 
 
 def _parse(text: str, path: str, line_offset: int,
