@@ -23,3 +23,24 @@ def test_markdown_parses_to_the_model(name, case):
 def test_there_are_fixtures_for_each_feature():
     assert {path.stem for path in FIXTURES.glob("*.md")} >= {
         "citations", "blocks", "inlines", "divs"}
+
+
+def test_a_report_is_parsed_as_its_regions_are_alone_and_together():
+    """A report is parsed piece by piece at its top-level regions (each region's tokens kept):
+    the blocks, their lines and the regions' markers are those of the report parsed whole."""
+    from reportkit.parse import markdown
+    from reportkit.render import region
+
+    first = region("library_section", "a", "Para *one* [@key, p. 3].\n\n| A | B |\n|---|---|\n| 1 | 2 |")
+    second = region("answer", "q1", "- item\n- item two\n\n::: {custom-style=\"Quote\"}\nquoted\n:::")
+    text = (f"# Title\n\nBefore.\n\n{first}\n- a list\n\n{second}\n::: {{.toc}}\n:::\n\n{first}"
+            "After *all*.\n")
+    pieces = markdown._pieces(text)
+    assert [is_region for _, _, is_region in pieces] == [False, True, False, True, False, True,
+                                                          False]
+    whole = markdown._BlockBuilder(markdown._parser().parse(text), "r.md", 5, None,
+                                   text.splitlines())
+    assert markdown._parse(text, "r.md", 5, None) == tuple(whole.blocks_until(None))
+    # A link reference defined in one place and used in another: parsed whole.
+    linked = f"{first}\nSee [the page][p].\n\n[p]: https://example.org\n"
+    assert markdown._pieces(linked) == [(0, linked, False)]

@@ -52,14 +52,14 @@ def _parser():
 
 class _BlockBuilder:
     def __init__(self, tokens: list[Token], path: str, line_offset: int,
-                 literals: list[str] | None, lines: list[str] | None = None):
+                 literals: list[str] | None, lines: list[str] | None = None, regions: int = 0):
         self.tokens = tokens
         self.lines = lines or []
         self.position = 0
         self.path = path
         self.line_offset = line_offset
         self.literals = literals
-        self.regions = 0
+        self.regions = regions  # regions numbered so far (in the pieces of text before this one)
 
     def origin(self, token: Token) -> Origin:
         line = token.map[0] + 1 + self.line_offset if token.map else None
@@ -350,12 +350,72 @@ _KEPT = _ParsedOnDisk()
 
 def _parse(text: str, path: str, line_offset: int,
            literals: list[str] | None) -> tuple[Block, ...]:
-    try:
-        tokens = _parser().parse(text)
-    except (ValueError, RecursionError) as error:
-        raise ReportkitError(f"cannot parse the Markdown: {error}", path=path) from None
-    builder = _BlockBuilder(tokens, path, line_offset, literals, text.splitlines())
-    return tuple(builder.blocks_until(None))
+    blocks: list[Block] = []
+    regions = 0
+    for start, piece, is_region in _pieces(text):
+        try:
+            tokens = _region_tokens(piece) if is_region else _parser().parse(piece)
+        except (ValueError, RecursionError) as error:
+            raise ReportkitError(f"cannot parse the Markdown: {error}", path=path) from None
+        builder = _BlockBuilder(tokens, path, line_offset + start, literals, piece.splitlines(),
+                                regions)
+        blocks.extend(builder.blocks_until(None))
+        regions = builder.regions
+    return tuple(blocks)
+
+
+# A report is mostly regions (each answer and section in its fenced div, written by
+# render.region), and the same region text recurs: in the sections read before the report is
+# rendered, in a report put together again with summaries, in every report of a batch. So a
+# report is parsed piece by piece, at the lines where a top-level region starts and ends, and
+# each region's tokens are kept (tokens carry no path, line offset or case text).
+_REGION_FENCE = re.compile(r"(:{12,}) \{[^\n]*\.region\b")
+_DIV_OPEN = re.compile(r":{3,}[ \t]*\{")
+_DIV_CLOSE = re.compile(r":{3,}[ \t]*$")
+# What makes one piece of Markdown depend on another (link reference definitions), or what a
+# line-by-line reading of fences could mistake (code fences, line endings markdown-it rewrites).
+_WHOLE = re.compile(r"^ {0,3}\[[^\]\n]+\]:|```|~~~|\r|\x00", re.M)
+
+
+def _pieces(text: str) -> list[tuple[int, str, bool]]:
+    """(first line, text, is a region) for each piece of `text`, in order; the whole text as one
+    piece when it holds no top-level region, or anything that makes its pieces depend on each
+    other."""
+    whole = [(0, text, False)]
+    if ".region" not in text or _WHOLE.search(text):
+        return whole
+    lines = text.split("\n")
+    pieces: list[tuple[int, str, bool]] = []
+    start, depth, fence = 0, 0, ""
+    for number, line in enumerate(lines):
+        if fence:  # inside a region: its own fence closes it (render.region makes it unique)
+            if line.rstrip(" \t") == fence or (line.startswith(fence) and _DIV_CLOSE.fullmatch(line)):
+                pieces.append((start, "\n".join(lines[start:number + 1]) + "\n", True))
+                start, fence = number + 1, ""
+            continue
+        opening = _REGION_FENCE.match(line)
+        if opening and depth == 0:
+            if number > start:
+                pieces.append((start, "\n".join(lines[start:number]) + "\n", False))
+            start, fence = number, opening.group(1)
+        elif _DIV_OPEN.match(line):
+            depth += 1
+        elif _DIV_CLOSE.match(line):
+            depth -= 1
+            if depth < 0:
+                return whole
+    if fence or depth:
+        return whole
+    if start < len(lines):
+        rest = "\n".join(lines[start:])
+        if rest:
+            pieces.append((start, rest, False))
+    return pieces
+
+
+@lru_cache(maxsize=2048)
+def _region_tokens(text: str) -> list[Token]:
+    return _parser().parse(text)
 
 
 def citations_in(blocks) -> list[Citation]:
