@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from reportkit.document import Citation, Paragraph, Text
@@ -11,9 +14,10 @@ from reportkit.walk import query
 
 @pytest.fixture
 def kept(tmp_path, monkeypatch):
-    """A fresh cache folder, and no blocks kept in this process."""
+    """A fresh cache folder, and no blocks kept in this process; /library/sections kept."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(markdown, "_KEPT", markdown._ParsedOnDisk())
+    markdown.keep_parsed_under(Path("/library/sections"))
     markdown._parsed_source.cache_clear()
     yield tmp_path
     markdown._parsed_source.cache_clear()
@@ -45,3 +49,30 @@ def test_an_unreadable_kept_file_is_parsed_again(kept):
     blocks = parsed("Words.")
     assert blocks == markdown._parse("Words.", "/library/sections/a.md", 3, None)
     assert isinstance(blocks[0], Paragraph) and blocks[0].content == (Text("Words."),)
+
+
+def test_text_from_anywhere_else_is_never_kept(kept):
+    """A case's answer is personal data: parsed, it stays in memory only."""
+    parsed("Rosa Quispe said so [@key].", "/cases/rosa/answers/q1.md", 0)
+    parsed("Rosa Quispe said so [@key].", "/cases/rosa.yaml", 12)
+    assert not list(kept.rglob("*.pickle"))
+
+
+def test_a_build_keeps_no_case_text_in_the_cache_folder(tmp_path, monkeypatch):
+    from conftest import FIXTURE_CASES, FIXTURE_LIBRARY, run_cli
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setattr(markdown, "_KEPT", markdown._ParsedOnDisk())
+    markdown._parsed_source.cache_clear()
+    case = tmp_path / "case.yaml"
+    text = (FIXTURE_CASES / "journalist.yaml").read_text(encoding="utf-8")
+    case.write_text(text.replace('answer: ""', 'answer: "Xylophonic testimony [@beta-news]."', 1),
+                    encoding="utf-8")
+    shutil.copy(FIXTURE_CASES / "expert.yaml", tmp_path)
+    result = run_cli("build", case, "-o", tmp_path / "r.docx", "--library", FIXTURE_LIBRARY)
+    markdown._parsed_source.cache_clear()
+    assert result.exit_code == 0, result.stderr
+    kept = list(cache.rglob("*.pickle"))
+    assert kept  # the library's sections are kept
+    assert not [path for path in kept if b"Xylophonic" in path.read_bytes()]

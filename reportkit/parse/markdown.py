@@ -280,9 +280,15 @@ def _parsed_source(text: str, path: str, line_offset: int) -> tuple[Block, ...]:
     return _KEPT.get(text, path, line_offset)
 
 
+def keep_parsed_under(folder: Path) -> None:
+    """Keep the blocks of the Markdown files in `folder` (a library's sections) between runs.
+    Nothing else is kept on disk: case text is personal data and stays in the case's folder."""
+    _KEPT.folders.add(folder.resolve())
+
+
 class _ParsedOnDisk:
-    """The blocks of each text read from a file, kept between runs in the user's cache folder
-    (as compiled templates are): a library's sections are parsed again only when they change.
+    """The blocks of each library section, kept between runs in the user's cache folder (as
+    compiled templates are): a library's sections are parsed again only when they change.
 
     One file per place (file and first line), holding the text's digest and its blocks, so the
     folder holds one entry per place whatever the edits. The folder is per version of reportkit,
@@ -293,6 +299,7 @@ class _ParsedOnDisk:
 
     def __init__(self) -> None:
         self._folder: Path | None | bool = False  # False: not opened yet
+        self.folders: set[Path] = set()  # whose files' blocks are kept (keep_parsed_under)
 
     def folder(self) -> Path | None:
         if self._folder is False:
@@ -320,6 +327,8 @@ class _ParsedOnDisk:
         import os
         import pickle
 
+        if Path(path).resolve().parent not in self.folders:
+            return _parse(text, path, line_offset, None)
         folder = self.folder()
         if folder is None:
             return _parse(text, path, line_offset, None)
