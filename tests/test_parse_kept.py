@@ -76,3 +76,18 @@ def test_a_build_keeps_no_case_text_in_the_cache_folder(tmp_path, monkeypatch):
     kept = list(cache.rglob("*.pickle"))
     assert kept  # the library's sections are kept
     assert not [path for path in kept if b"Xylophonic" in path.read_bytes()]
+
+
+def test_kept_blocks_not_written_for_a_month_are_removed(kept):
+    import os
+    import time
+
+    parsed("Old words.", path="/library/sections/old.md")
+    parsed("New words.", path="/library/sections/new.md")
+    files = sorted(kept.rglob("*.pickle"), key=lambda file: file.stat().st_mtime)
+    old = files[0]
+    month_ago = time.time() - (markdown.KEPT_DAYS + 1) * 86_400
+    os.utime(old, (month_ago, month_ago))
+    (kept / "reportkit" / "markdown" / ".pruned").unlink()
+    markdown._ParsedOnDisk().folder()  # the first use in a new run looks the folder over
+    assert not old.exists() and len(list(kept.rglob("*.pickle"))) == 1
