@@ -22,7 +22,6 @@ from reportkit.load.case import LoadedCase, load_case
 from reportkit.load.library import NO_COUNTRY_LIBRARY, Library, Section, load_library
 from reportkit.load.templates import TemplateSetDir, load_template_set
 from reportkit.parse import citations_in, parse_markdown
-from reportkit.parse.markdown import keep_parsed_under
 from reportkit.provenance import library_revision, provenance_record, record_xml
 from reportkit.render import Renderer, region, restore_literals
 from reportkit.select import select_sections
@@ -76,7 +75,6 @@ class LibraryCache:
     def get(self, country: str) -> Library:
         if country not in self._libraries:
             library = load_library(self.root, country)
-            keep_parsed_under(library.country_dir / "sections")
             problems = library_problems(library)
             if problems:
                 raise ReportkitError.from_problems(problems)

@@ -214,5 +214,8 @@ def load_library(root: Path, country: str) -> Library:
     chronology = load_chronology(country_dir / "chronology.yaml")
     if problems:
         raise ReportkitError.from_problems(problems)
+    from reportkit.parse.markdown import keep_parsed_under
+
+    keep_parsed_under(country_dir / "sections")  # for build and check alike
     return Library(root, country, info, profiles, sources, source_lines, sources_path,
                    sections, chronology)

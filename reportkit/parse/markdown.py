@@ -283,7 +283,7 @@ def _parsed_source(text: str, path: str, line_offset: int) -> tuple[Block, ...]:
 def keep_parsed_under(folder: Path) -> None:
     """Keep the blocks of the Markdown files in `folder` (a library's sections) between runs.
     Nothing else is kept on disk: case text is personal data and stays in the case's folder."""
-    _KEPT.folders.add(folder.resolve())
+    _KEPT.folders.update((folder, folder.resolve()))  # as the library names its files, and real
 
 
 class _ParsedOnDisk:
@@ -329,7 +329,8 @@ class _ParsedOnDisk:
         import os
         import pickle
 
-        if Path(path).resolve().parent not in self.folders:
+        parent = Path(path).parent
+        if parent not in self.folders and parent.resolve() not in self.folders:
             return _parse(text, path, line_offset, None)
         folder = self.folder()
         if folder is None:
