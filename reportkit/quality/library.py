@@ -79,6 +79,7 @@ _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 
 def single_source_figures(context: CheckContext) -> Iterator[Hit]:
     pattern = _figure_pattern(context)
+    nouns = [noun.lower() for noun in context.config.figures.nouns]
     # Each source's publisher, and the same folded for comparison, worked out once.
     publishers = {key: (fold(publisher(source)).strip(), publisher(source))
                   for key, source in context.library.sources.items()}
@@ -87,6 +88,9 @@ def single_source_figures(context: CheckContext) -> Iterator[Hit]:
             continue
         behind = dict(publishers[key] for key in unit.keys if key in publishers)
         if len(behind) != 1:
+            continue
+        text = unit.text.lower()
+        if not any(noun in text for noun in nouns):  # a figure ends in one of the nouns
             continue
         figures = [match.group() for match in pattern.finditer(unit.text)
                    if not _YEAR.match(match.group().split()[0])]

@@ -107,7 +107,7 @@ def _unit(contents: list[tuple], path: str, line: int | None, kind: str,
           lead_in: bool) -> Unit | None:
     """The unit of these inline sequences: their words (a citation or a gap stands as a space; a
     note's words are not the sentence's), and the sources cited, a note's too."""
-    raw = " ".join(plain_text([Text(" ") if isinstance(item, (Citation, Placeholder)) else item
+    raw = " ".join(plain_text([_GAP if isinstance(item, (Citation, Placeholder)) else item
                                for item in content]) for content in contents)
     citations = query([item for content in contents for item in content], Citation)
     marks = _MARK.findall(raw)
@@ -121,6 +121,9 @@ def _unit(contents: list[tuple], path: str, line: int | None, kind: str,
     return Unit(text, tuple(item.key for citation in citations for item in citation.items), path,
                 line, kind, lead_in and text.rstrip().endswith(":"), noqa,
                 tuple(item.locator for citation in citations for item in citation.items))
+
+
+_GAP = Text(" ")  # what a citation or a placeholder stands as among a unit's words
 
 
 class _RowLines:
