@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 from pathlib import Path
 
 from reportkit.cite import UNKNOWN_CITATION_KEY
@@ -48,14 +49,17 @@ def library_problems(library: Library) -> list[Problem]:
 
 
 def citation_problems(library: Library, markdown: str, path: str, first_line: int) -> list[Problem]:
-    problems = []
-    blocks = parse_markdown(markdown, path, first_line - 1)
-    for citation in citations_in(blocks):
-        for item in citation.items:
-            if item.key not in library.sources:
-                line = citation.origin.line if citation.origin else None
-                problems.append(unknown_key_problem(item.key, library, path, line))
-    return problems
+    return [unknown_key_problem(key, library, path, line)
+            for key, line in _cited(markdown, path, first_line) if key not in library.sources]
+
+
+@lru_cache(maxsize=8192)
+def _cited(markdown: str, path: str, first_line: int) -> tuple[tuple[str, int | None], ...]:
+    """Each key cited in `markdown`, with its line: found once per process for each text (a
+    library's are read by the build's cross-checks and by `check`'s L002)."""
+    return tuple((item.key, citation.origin.line if citation.origin else None)
+                 for citation in citations_in(parse_markdown(markdown, path, first_line - 1))
+                 for item in citation.items)
 
 
 def unknown_key_problem(key: str, library: Library, path: str, line: int | None) -> Problem:

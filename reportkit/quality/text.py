@@ -110,8 +110,10 @@ def _unit(contents: list[tuple], path: str, line: int | None, kind: str,
     raw = " ".join(plain_text([_GAP if isinstance(item, (Citation, Placeholder)) else item
                                for item in content]) for content in contents)
     citations = query([item for content in contents for item in content], Citation)
-    marks = _MARK.findall(raw)
-    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(_MARK.sub(" ", raw).split()))
+    marks = _MARK.findall(raw) if _MARK_OPEN in raw else []
+    if marks:
+        raw = _MARK.sub(" ", raw)
+    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(raw.split()))
     if not text:
         return None
     noqa = None
