@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from reportkit.anonymise import Anonymiser, initials, scrub_data
+from reportkit.anonymise import Anonymiser, initials, masked, scrub_data
 from reportkit.errors import ReportkitError
 from reportkit.load.case import LoadedCase
 from reportkit.load.yaml_file import load_yaml
@@ -45,6 +45,12 @@ def anonymiser_of_file(path: Path, force: bool = False) -> Anonymiser | None:
     names += protected if isinstance(protected, list) else []
     names = [name for name in names if isinstance(name, str)]
     return Anonymiser(names) if names else None
+
+
+def shown_case(case: Path, anonymise: bool = False) -> str:
+    """A case file's path as a command prints it: with every protected name masked when the
+    case is anonymised (its file is often named after the applicant)."""
+    return str(masked(anonymiser_of_file(case, anonymise), case))
 
 
 def case_context(loaded: LoadedCase, anonymiser: Anonymiser | None) -> dict[str, Any]:

@@ -233,6 +233,21 @@ def test_a_failing_case_in_a_batch_is_named_without_the_name(tmp_path, anonymise
     assert [form for form in searched_forms(NAME) if count(form, shown)] == []
 
 
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_check_of_an_anonymised_case_names_no_one(tmp_path, output_format):
+    """Findings, problems and the summary of `check` give the case file's name and any case
+    text masked, as a build's messages do."""
+    case = _journalist_case(tmp_path)
+    edit(case, 'answer: ""', 'answer: "Rosa Quispe is clearly at risk [@RosaQuispe2024]."')
+    named = tmp_path / "rosa_quispe.yaml"
+    case.rename(named)
+    result = run_cli("check", named, "--library", FIXTURE_LIBRARY, "--format", output_format)
+    assert result.exit_code == 1
+    shown = f"{result.stdout}\n{result.stderr}"
+    assert "unknown citation key" in shown and ".yaml" in shown
+    assert [form for form in searched_forms(NAME) if count(form, shown)] == []
+
+
 def test_a_load_error_of_a_build_anonymised_by_option_hides_the_file_name(tmp_path):
     case = _journalist_case(tmp_path)
     edit(case, "anonymise: true", "anonymise: false")

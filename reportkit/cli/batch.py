@@ -39,9 +39,8 @@ def batch(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from reportkit.anonymise import masked
     from reportkit.build import LibraryCache
-    from reportkit.context import anonymiser_of_file
+    from reportkit.context import shown_case
     from reportkit.errors import ReportkitError
     from reportkit.load.templates import available_template_sets
     from reportkit.paths import template_search_path
@@ -64,8 +63,7 @@ def batch(
                         console=Console(stderr=True), disable=not _show_progress(), transient=True)
 
     def shown(case: Path) -> str:
-        """The case file's path, with any protected name masked if the case is anonymised."""
-        return str(masked(anonymiser_of_file(case, anonymise), case))
+        return shown_case(case, anonymise)
 
     def say(text: str, err: bool = False) -> None:
         if progress.live.is_started:  # above the bar, which would otherwise be drawn over

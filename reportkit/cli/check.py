@@ -71,20 +71,31 @@ def check(
         for problem in result.invalid:  # before the summary, which counts them
             for line in problem_lines(problem):
                 typer.echo(line, err=True)
-        typer.echo(summary_line(result, [str(case) for case in cases or []],
+        typer.echo(summary_line(result, _shown(cases or []),
                                 hidden=len(result.findings) - len(shown)))
     over_limit = _page_counts(result.builds) if pages and not result.invalid else False
     raise typer.Exit(1 if result.failed(strict) or over_limit else 0)
 
 
+def _shown(cases: list[Path]) -> list[str]:
+    """The case files as printed: an anonymised case's with every protected name masked."""
+    if not cases:
+        return []
+    from reportkit.context import shown_case  # only with cases: a library check renders nothing
+
+    return [shown_case(case) for case in cases]
+
+
 def _page_counts(builds) -> bool:
     """Print each case's page count, as LibreOffice laid out its report for `check` (all in one
     run); True when one is over its limit without permission."""
+    from reportkit.context import shown_case
+
     for outcome in builds:
         limit = f"; the limit is {outcome.limit}" if outcome.limit else ""
         verdict = " (over the limit, and no permission recorded)" if outcome.over_limit else ""
-        typer.echo(f"{outcome.request.case}: {outcome.count.pages} pages ({outcome.count.how})"
-                   f"{limit}{verdict}")
+        typer.echo(f"{shown_case(outcome.request.case)}: {outcome.count.pages} pages "
+                   f"({outcome.count.how}){limit}{verdict}")
     return any(outcome.over_limit for outcome in builds)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reportkit.cite import UNKNOWN_CITATION_KEY
@@ -27,6 +27,16 @@ class CheckResult:
 
     def failed(self, strict: bool) -> bool:
         return bool(self.invalid) or any(f.severity == ERROR or strict for f in self.findings)
+
+
+def _hidden(items: list, anonymiser) -> list:
+    """Findings or problems with every protected name masked in their file names and words."""
+    from reportkit.anonymise import masked
+
+    if anonymiser is None:
+        return items
+    return [replace(item, path=masked(anonymiser, item.path), message=masked(anonymiser, item.message),
+                    hint=masked(anonymiser, item.hint)) for item in items]
 
 
 def check_paths(root: Path, cases: list[Path], template_dirs: list[Path], checks: list[Check],
@@ -87,7 +97,9 @@ def check_paths(root: Path, cases: list[Path], template_dirs: list[Path], checks
             if library is not None:
                 add(run_checks(library, config, checks=checks, today=today))
     if cases:  # only a case is built, so the DOCX writer is imported only then
+        from reportkit.anonymise import masked
         from reportkit.build import LibraryCache
+        from reportkit.context import anonymiser_for, anonymiser_of_file
         from reportkit.pipeline import Request, run_cases
 
         # A full dry run: whatever would stop `build` (a style missing from reference.docx,
@@ -98,19 +110,21 @@ def check_paths(root: Path, cases: list[Path], template_dirs: list[Path], checks
         try:
             loaded = load_case(case_path)
         except ReportkitError as error:
-            invalid(error.problems)
+            invalid(_hidden(error.problems, anonymiser_of_file(case_path)))
             continue
+        # What is said about an anonymised case names no protected person, nor its file's name.
+        anonymiser = anonymiser_for(loaded)
         # An unknown country is reported by load_inputs, at the case file's `country:` line.
         known = (root / loaded.case.country / "country.yaml").is_file()
         library = library_for(loaded.case.country) if known else None
         placeholders = tuple(built.report.placeholders) if built.report is not None else ()
         build_problems = built.error.problems if built.error is not None else []
         if library is not None:
-            result.cases.append(str(case_path))
+            result.cases.append(str(masked(anonymiser, case_path)))
             # The case checks need the case's sections; unknown ids are among build_problems.
             usable = not case_problems(loaded, library)
-            add(run_checks(library, config, loaded if usable else None, placeholders,
-                           checks=checks))
+            add(_hidden(run_checks(library, config, loaded if usable else None, placeholders,
+                                   checks=checks), anonymiser))
         invalid(build_problems)  # after the checks, so that what a check found is not repeated
     result.findings = sorted(findings)
     return result
