@@ -28,7 +28,10 @@ def template_search_path(user_dirs: list[Path] | None = None) -> list[Path]:
 
 
 def user_cache_dir() -> Path:
-    """reportkit's folder in the user's cache ($XDG_CACHE_HOME, ~/Library/Caches, %LOCALAPPDATA%)."""
+    """reportkit's folder in the user's cache: $REPORTKIT_CACHE_DIR if set, else in
+    $XDG_CACHE_HOME (~/.cache), ~/Library/Caches or %LOCALAPPDATA%."""
+    if os.environ.get("REPORTKIT_CACHE_DIR"):
+        return Path(os.environ["REPORTKIT_CACHE_DIR"])
     if os.name == "nt":
         base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
     elif os.uname().sysname == "Darwin":

@@ -43,9 +43,10 @@ def library_revision(folder: Path) -> str:
     under a key made of everything it depends on: each library file's name, size and change
     time, and the checkout's HEAD, branch and index. Any change there asks git again."""
     key = _revision_key(folder)
-    from reportkit.paths import user_cache_dir
+    from reportkit.cache import cache_folder
 
-    cached = user_cache_dir() / "revisions" / key if key else None
+    kept = cache_folder("revisions") if key else None
+    cached = kept / key if kept is not None else None
     if cached is not None:
         try:
             return cached.read_text(encoding="utf-8")
@@ -54,7 +55,6 @@ def library_revision(folder: Path) -> str:
     revision = _ask_git(folder)
     if cached is not None:
         try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
             temporary = cached.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_text(revision, encoding="utf-8")
             os.replace(temporary, cached)

@@ -322,15 +322,11 @@ class _CompiledTemplates(BytecodeCache):
             from jinja2 import __version__ as jinja_version
 
             from reportkit import __version__
-            from reportkit.paths import user_cache_dir
+            from reportkit.cache import cache_folder
 
             rules = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-            folder = user_cache_dir() / "templates" / f"{__version__}-jinja{jinja_version}-{rules}"
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                self._disk = FileSystemBytecodeCache(str(folder))
-            except OSError:
-                self._disk = None
+            folder = cache_folder("templates", f"{__version__}-jinja{jinja_version}-{rules}")
+            self._disk = FileSystemBytecodeCache(str(folder)) if folder is not None else None
         return self._disk
 
     def load_bytecode(self, bucket) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,11 @@ import reportkit.cli.commands  # noqa: F401  (registers the commands)
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+# The suite's many libraries and templates, in temporary folders, are kept in a cache folder of
+# its own for the run, not in the user's (a run still reuses what it compiled and parsed).
+_CACHE = tempfile.TemporaryDirectory(prefix="reportkit-test-cache-")
+os.environ["REPORTKIT_CACHE_DIR"] = _CACHE.name
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

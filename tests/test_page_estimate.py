@@ -107,10 +107,10 @@ def test_the_profile_is_reused_between_runs(tmp_path, monkeypatch):
     need("soffice")
     from reportkit import libreoffice
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("REPORTKIT_CACHE_DIR", str(tmp_path / "cache"))
     _, report = _report(FIXTURE_CASES / "journalist.yaml", FIXTURE_LIBRARY)
     first = libreoffice.convert_to_pdf(report.docx)
-    profile = tmp_path / "cache" / "reportkit" / "libreoffice-profile"
+    profile = tmp_path / "cache" / "libreoffice-profile"
     assert profile.is_dir()
     marker = profile / "reused-marker"
     marker.write_text("kept", encoding="utf-8")
@@ -125,6 +125,6 @@ def test_an_unwritable_cache_folder_still_converts(tmp_path, monkeypatch):
 
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the cache folder would be", encoding="utf-8")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    monkeypatch.setenv("REPORTKIT_CACHE_DIR", str(blocked / "reportkit"))
     _, report = _report(FIXTURE_CASES / "journalist-us.yaml", FIXTURE_LIBRARY)
     assert libreoffice.convert_to_pdf(report.docx).startswith(b"%PDF")

@@ -16,7 +16,7 @@ from reportkit.walk import query
 @pytest.fixture
 def kept(tmp_path, monkeypatch):
     """A fresh cache folder, and no blocks kept in this process; /library/sections kept."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("REPORTKIT_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(markdown, "_KEPT", markdown._ParsedOnDisk())
     markdown.keep_parsed_under(Path("/library/sections"))
     markdown._parsed_source.cache_clear()
@@ -63,7 +63,7 @@ def test_a_build_keeps_no_case_text_in_the_cache_folder(tmp_path, monkeypatch):
     from conftest import FIXTURE_CASES, FIXTURE_LIBRARY, run_cli
 
     cache = tmp_path / "cache"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setenv("REPORTKIT_CACHE_DIR", str(cache))
     monkeypatch.setattr(markdown, "_KEPT", markdown._ParsedOnDisk())
     markdown._parsed_source.cache_clear()
     crossref._cited.cache_clear()  # the keys each text cites, found earlier in this process
@@ -78,18 +78,3 @@ def test_a_build_keeps_no_case_text_in_the_cache_folder(tmp_path, monkeypatch):
     kept = list(cache.rglob("*.pickle"))
     assert kept  # the library's sections are kept
     assert not [path for path in kept if b"Xylophonic" in path.read_bytes()]
-
-
-def test_kept_blocks_not_written_for_a_month_are_removed(kept):
-    import os
-    import time
-
-    parsed("Old words.", path="/library/sections/old.md")
-    parsed("New words.", path="/library/sections/new.md")
-    files = sorted(kept.rglob("*.pickle"), key=lambda file: file.stat().st_mtime)
-    old = files[0]
-    month_ago = time.time() - (markdown.KEPT_DAYS + 1) * 86_400
-    os.utime(old, (month_ago, month_ago))
-    (kept / "reportkit" / "markdown" / ".pruned").unlink()
-    markdown._ParsedOnDisk().folder()  # the first use in a new run looks the folder over
-    assert not old.exists() and len(list(kept.rglob("*.pickle"))) == 1

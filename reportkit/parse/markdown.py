@@ -308,20 +308,13 @@ class _ParsedOnDisk:
             from markdown_it import __version__ as markdown_it_version
 
             from reportkit import __version__
-            from reportkit.paths import user_cache_dir
+            from reportkit.cache import cache_folder
 
             package = Path(__file__).resolve().parent.parent
             rules = hashlib.sha256(b"".join((package / name).read_bytes()
                                             for name in self.MODULES)).hexdigest()[:16]
-            root = user_cache_dir() / "markdown"
-            folder = root / f"{__version__}-markdown-it{markdown_it_version}-{rules}"
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                self._folder = folder
-            except OSError:
-                self._folder = None
-            else:
-                _prune(root, folder)
+            self._folder = cache_folder(
+                "markdown", f"{__version__}-markdown-it{markdown_it_version}-{rules}")
         return self._folder
 
     def get(self, text: str, path: str, line_offset: int) -> tuple[Block, ...]:
@@ -358,34 +351,6 @@ class _ParsedOnDisk:
 
 
 _KEPT = _ParsedOnDisk()
-
-# Kept blocks not written again for this long are removed (a library that did not change is
-# parsed again once in that time; files of folders that are gone do not pile up). The folder is
-# looked over at most once a day.
-KEPT_DAYS = 30
-
-
-def _prune(root: Path, current: Path) -> None:
-    import time
-
-    marker = root / ".pruned"
-    now = time.time()
-    try:
-        if now - marker.stat().st_mtime < 86_400:
-            return
-    except OSError:
-        pass
-    try:
-        marker.touch()
-        for entry in root.glob("*/*.pickle"):
-            if now - entry.stat().st_mtime > KEPT_DAYS * 86_400:
-                entry.unlink(missing_ok=True)
-        for folder in root.iterdir():
-            if folder != current and folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
-    except OSError:
-        pass  # another run is pruning too, or the folder is read-only: next time
-
 
 def _parse(text: str, path: str, line_offset: int,
            literals: list[str] | None) -> tuple[Block, ...]:
