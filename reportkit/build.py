@@ -38,10 +38,14 @@ class Inputs:
     # The case's options for this template set, with the set's defaults; worked out from the
     # case when not given, so that the same case can be built under another set.
     options: dict | None = None
+    anonymise: bool = False  # initials, whatever the case says
+    # Who finds and scrubs the protected names, when the case or `anonymise` asks for it.
+    anonymiser: Anonymiser | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.options is None:
             object.__setattr__(self, "options", case_options(self.loaded, self.template_set.config))
+        object.__setattr__(self, "anonymiser", anonymiser_for(self.loaded, force=self.anonymise))
 
     @property
     def paths(self) -> list[Path]:
@@ -95,12 +99,13 @@ def load_inputs(case_path: Path, libraries: LibraryCache, template_dirs: list[Pa
     With `anonymise` (or a case that asks for it) no error shows a protected name."""
     with names_hidden(lambda: anonymiser_of_file(case_path, anonymise)):
         loaded = load_case(case_path)
-    with names_hidden(anonymiser_for(loaded, anonymise)):
-        return _load_rest(case_path, loaded, libraries, template_dirs, template_sets)
+    with names_hidden(lambda: anonymiser_for(loaded, anonymise)):
+        return _load_rest(case_path, loaded, libraries, template_dirs, template_sets, anonymise)
 
 
 def _load_rest(case_path: Path, loaded: LoadedCase, libraries: LibraryCache,
-               template_dirs: list[Path], template_sets: dict[str, TemplateSetDir] | None) -> Inputs:
+               template_dirs: list[Path], template_sets: dict[str, TemplateSetDir] | None,
+               anonymise: bool) -> Inputs:
     try:
         library = libraries.get(loaded.case.country)
     except ReportkitError as error:
@@ -124,7 +129,8 @@ def _load_rest(case_path: Path, loaded: LoadedCase, libraries: LibraryCache,
     problems += template_citation_problems(library, template_set.path)
     if problems:
         raise ReportkitError.from_problems(problems)
-    return Inputs(loaded, library, template_set, case_options(loaded, template_set.config))
+    return Inputs(loaded, library, template_set, case_options(loaded, template_set.config),
+                  anonymise)
 
 
 @dataclass
@@ -143,7 +149,7 @@ class Draft:
     rendered: dict[str, str] = field(default_factory=dict)
 
 
-def compose_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = False) -> Draft:
+def compose_report(inputs: Inputs) -> Draft:
     """Select, render, parse and cite: everything but writing (what `schedule` needs;
     `build_report` goes on to write the DOCX).
 
@@ -153,7 +159,7 @@ def compose_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = Fa
     from the text each summary saves, then checked), or every one when that is not enough.
     Each section is rendered once, in full or as its summary; only the report around them is
     put together again for each choice of summaries."""
-    composer = _Composer(inputs, anonymise)
+    composer = _Composer(inputs)
     draft = composer.compose(frozenset())
     limit = inputs.template_set.config.page_limit
     if not limit or inputs.options.get("permission_to_exceed_page_limit"):
@@ -200,11 +206,11 @@ class _Composer:
     """Puts a report together for one case, as often as the page limit asks, rendering each
     section (in full, or as its summary) at most once."""
 
-    def __init__(self, inputs: Inputs, anonymise: bool):
+    def __init__(self, inputs: Inputs):
         loaded, library, template_set = inputs.loaded, inputs.library, inputs.template_set
         config = template_set.config
         self.inputs = inputs
-        self.anonymiser = anonymiser_for(loaded, force=anonymise)
+        self.anonymiser = inputs.anonymiser
         self.sections = select_sections(library, loaded)
         self.renderer = Renderer(template_set.path, config.language, config.date_format)
         self.context = report_context(loaded, library, [], self.anonymiser, template_set,
@@ -269,15 +275,15 @@ class _Composer:
                      renderer.literals.case_values(), bodies)
 
 
-def build_report(inputs: Inputs, libraries: LibraryCache, anonymise: bool = False,
-                 output: Path | None = None) -> Report:
-    """The whole pipeline: the draft, written as a DOCX with its provenance record (which, given
-    the `output` path, says where the case file is from there)."""
+def build_report(inputs: Inputs, libraries: LibraryCache, output: Path | None = None) -> Report:
+    """A case's report (the step of reportkit.pipeline that makes one): the draft, written as a
+    DOCX with its provenance record (which, given the `output` path, says where the case file is
+    from there)."""
     from reportkit.docx import write_docx  # imported only by the commands that write a DOCX
     loaded, library, template_set = inputs.loaded, inputs.library, inputs.template_set
-    anonymiser = anonymiser_for(loaded, force=anonymise)
+    anonymiser = inputs.anonymiser
     with names_hidden(anonymiser):
-        draft = compose_report(inputs, libraries, anonymise)
+        draft = compose_report(inputs)
     record = provenance_record(loaded, library, libraries.commit(library.country), template_set,
                                draft.sections, draft.cited, anonymiser, draft.document, output)
     data = write_docx(draft.document, template_set.reference_docx, template_set.config.styles,
@@ -347,12 +353,10 @@ def _metadata(loaded: LoadedCase, library: Library, language: str,
     )
 
 
-def default_output(case_path: Path, loaded: LoadedCase, anonymise: bool = False,
-                   suffix: str = "") -> Path:
-    """The case file's name (+ `suffix`) with .docx; for an anonymised report, without any
-    protected name (initials instead)."""
+def default_output(case_path: Path, anonymiser: Anonymiser | None, suffix: str = "") -> Path:
+    """The case file's name (+ `suffix`) with .docx; for an anonymised report (`anonymiser`),
+    without any protected name (initials instead)."""
     stem = case_path.stem
-    anonymiser = anonymiser_for(loaded, force=anonymise)
     if anonymiser is not None:
         stem = anonymiser.scrub(stem, dotted=False)
     return case_path.with_name(f"{stem}{suffix}.docx")

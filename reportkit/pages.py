@@ -183,13 +183,6 @@ class Layout:
         return fill_toc_pages(docx, self.heading_pages)
 
 
-def lay_out(docx: bytes) -> Layout:
-    """Lay a DOCX out with LibreOffice (seconds): the exact page count and heading pages."""
-    from reportkit.libreoffice import convert_to_pdf
-
-    return layout_of(convert_to_pdf(docx), docx)
-
-
 def layout_of(pdf: bytes, docx: bytes) -> Layout:
     """The layout LibreOffice gave `docx` when it wrote `pdf`."""
     from reportkit.docx import heading_pages

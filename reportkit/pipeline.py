@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, ContextManager
 
 from reportkit import build
 from reportkit.anonymise import names_hidden
-from reportkit.context import anonymiser_for, anonymiser_of_file
+from reportkit.context import anonymiser_of_file
 from reportkit.errors import ReportkitError
 from reportkit.output import Output, check_outputs, write_outputs
 
@@ -190,7 +190,7 @@ def _target(request: Request, inputs: build.Inputs) -> Path:
         return request.output
     suffix = "-schedule" if request.product == SCHEDULE else ""
     # An anonymised document's name must not come from a named case file.
-    named = build.default_output(request.case, inputs.loaded, request.anonymise, suffix)
+    named = build.default_output(request.case, inputs.anonymiser, suffix)
     return request.folder / named.name if request.folder is not None else named
 
 
@@ -209,14 +209,12 @@ def _build(outcome: Outcome, libraries: build.LibraryCache, template_dirs: list[
     if request.product == SCHEDULE:
         from reportkit.schedule import PAGE_LIMIT, build_schedule
 
-        anonymiser = anonymiser_for(inputs.loaded)
-        with names_hidden(anonymiser):
-            draft = build.compose_report(inputs, libraries, anonymiser is not None)
+        with names_hidden(inputs.anonymiser):
+            draft = build.compose_report(inputs)
             schedule = outcome.schedule = build_schedule(inputs, draft)
         outcome.limit = PAGE_LIMIT
         return _Job(outcome, target, schedule.docx, schedule.document, request.exact_pages)
-    report = outcome.report = build.build_report(inputs, libraries, anonymise=request.anonymise,
-                                                 output=target)
+    report = outcome.report = build.build_report(inputs, libraries, output=target)
     if request.final:
         build.refuse_unfinished(report, request.case)
     outcome.limit = config.page_limit

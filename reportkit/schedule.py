@@ -40,7 +40,7 @@ def build_schedule(inputs: Inputs, draft: Draft) -> Schedule:
     problems = question_section_problems(loaded, list(library.sections))
     if problems:
         raise ReportkitError.from_problems(problems)
-    anonymiser = anonymiser_for(loaded)
+    anonymiser = inputs.anonymiser
     scrub = anonymiser.scrub if anonymiser else (lambda text: text)
     selected = draft.sections
     by_id = {section.id: section for section in selected}

@@ -42,8 +42,8 @@ def _case_named(tmp_path: Path, source: Path, name: str, file_name: str = "case.
 
 
 def _build(case: Path, libraries: LibraryCache):
-    inputs = load_inputs(case, libraries, template_search_path(None))
-    return build_report(inputs, libraries, anonymise=True)
+    inputs = load_inputs(case, libraries, template_search_path(None), anonymise=True)
+    return build_report(inputs, libraries)
 
 
 def _visible(docx: bytes) -> str:

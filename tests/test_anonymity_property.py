@@ -177,8 +177,8 @@ def case_with(name: str, other: str, mention) -> dict:
 def build(case: dict, folder: Path, file_name: str = "case.yaml"):
     path = folder / file_name
     path.write_text(to_yaml(case)[0], encoding="utf-8")
-    inputs = load_inputs(path, LIBRARIES, TEMPLATE_DIRS, TEMPLATE_SETS)
-    report = build_report(inputs, LIBRARIES, anonymise=True)
+    inputs = load_inputs(path, LIBRARIES, TEMPLATE_DIRS, TEMPLATE_SETS, anonymise=True)
+    report = build_report(inputs, LIBRARIES)
     return inputs, report
 
 
@@ -250,6 +250,6 @@ def test_an_anonymised_build_succeeds_and_shows_no_spelling_of_any_name(data, na
         # The output file name, for the case-file names people give.
         a, b = strip_accents(name).split()[0], strip_accents(name).split()[-1]
         for stem in (f"{a}_{b}", f"{a}{b}", f"{b.lower()}2026", f"statement-of-{a}-{b}", f"{a} {b}"):
-            output = default_output(Path(folder) / f"{stem}.yaml", inputs.loaded, anonymise=True)
+            output = default_output(Path(folder) / f"{stem}.yaml", inputs.anonymiser)
             named = [form for form in forms if count(form, output.name)]
             assert not named, f"{output.name} holds {named}"

@@ -41,9 +41,10 @@ def built(request, tmp_path_factory) -> Path:
     name, case, library, template_set, anonymise = request.param
     libraries = LibraryCache(library)
     inputs = load_inputs(case, libraries, template_search_path())
-    inputs = Inputs(inputs.loaded, inputs.library, load_template_set(template_set, template_search_path()))
+    inputs = Inputs(inputs.loaded, inputs.library, load_template_set(template_set, template_search_path()),
+                    anonymise=anonymise)
     output = tmp_path_factory.mktemp("valid") / f"{name}.docx"
-    output.write_bytes(build_report(inputs, libraries, anonymise=anonymise).docx)
+    output.write_bytes(build_report(inputs, libraries).docx)
     return output
 
 

@@ -114,7 +114,7 @@ def test_every_stage_sees_inside_regions(workdir):
     # The DOCX holds it.
     assert any(text == "A case paragraph." for _, text, _ in docx_paragraphs(report.docx))
     # The quality checks read a region's text.
-    draft = compose_report(inputs, libraries)
+    draft = compose_report(inputs)
     markdown = ':::::::::::: {.region kind="case_section" id="x" digest="0"}\nChecked text.\n' \
                "::::::::::::\n"
     assert [unit.text for unit in units_in(markdown, "x.md", 1)] == ["Checked text."]
