@@ -334,15 +334,3 @@ def masked(anonymiser: "Anonymiser | None", value):
         return value
     found = anonymiser.find(str(value))
     return mask(str(value), found) if found else value
-
-
-def scrub_data(value, anonymiser: Anonymiser):
-    """Case data (strings inside dicts and lists) with every protected name scrubbed. Searched
-    as Markdown too: answers are Markdown, and in plain text it finds only more."""
-    if isinstance(value, str):
-        return anonymiser.scrub(value, markdown=True)
-    if isinstance(value, dict):
-        return {key: scrub_data(item, anonymiser) for key, item in value.items()}
-    if isinstance(value, list):
-        return [scrub_data(item, anonymiser) for item in value]
-    return value

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from reportkit.anonymise import Anonymiser, initials, masked, scrub_data
+from reportkit.anonymise import Anonymiser, initials, masked
 from reportkit.errors import ReportkitError
 from reportkit.load.case import LoadedCase
 from reportkit.load.yaml_file import load_yaml
@@ -59,24 +59,26 @@ def case_context(loaded: LoadedCase, anonymiser: Anonymiser | None) -> dict[str,
     applicant = case["applicant"]
     pronoun = applicant["pronoun"] or _GENDER_PRONOUN.get((applicant["gender"] or "").lower(), "they")
     applicant["pronoun"] = PRONOUNS[pronoun]
+    name_initials = initials(applicant["name"])
+    case = _case_text(case, anonymiser)
     if anonymiser is not None:
-        protected_initials = initials(applicant["name"])
-        case = scrub_data(case, anonymiser)
-        case["applicant"]["name"] = protected_initials
+        case["applicant"]["name"] = name_initials
         case["protected_names"] = []
-    case["applicant"]["initials"] = initials(loaded.case.applicant.name)
+    case["applicant"]["initials"] = name_initials
     case["anonymised"] = anonymiser is not None
-    return _as_case_text(case)
+    return case
 
 
-def _as_case_text(value: Any) -> Any:
-    """Every string of the case data marked as case text (see `CaseText`)."""
+def _case_text(value: Any, anonymiser: Anonymiser | None) -> Any:
+    """Every string of the case data as case text (see `CaseText`), with every protected name
+    scrubbed when anonymising (searched as Markdown too: answers are Markdown, and in plain
+    text that finds only more)."""
     if isinstance(value, str):
-        return CaseText(value)
+        return CaseText(anonymiser.scrub(value, markdown=True) if anonymiser else value)
     if isinstance(value, dict):
-        return {key: _as_case_text(item) for key, item in value.items()}
+        return {key: _case_text(item, anonymiser) for key, item in value.items()}
     if isinstance(value, list):
-        return [_as_case_text(item) for item in value]
+        return [_case_text(item, anonymiser) for item in value]
     return value
 
 

@@ -63,8 +63,7 @@ def _allowed_for(loaded, source_id: str) -> list[str]:
 def library_leaks(anonymiser: Anonymiser, loaded, library, sections) -> list[Leak]:
     """Library text this report uses that names a protected person: the selected library sections,
     the chronology entries for the applicant's profiles, and the sources those cite."""
-    from reportkit.parse import parse_markdown
-    from reportkit.parse.markdown import citations_in
+    from reportkit.crossref import cited_keys  # crossref uses this module's checks
     from reportkit.select import serves
 
     found: list[Leak] = []
@@ -77,8 +76,7 @@ def library_leaks(anonymiser: Anonymiser, loaded, library, sections) -> list[Lea
                 found.append(Leak(where, _excerpt(mask(piece, matches), matches), path, number))
 
     def cites(markdown: str, path, line: int) -> None:
-        for citation in citations_in(parse_markdown(markdown, str(path), line - 1)):
-            cited.update((item.key, None) for item in citation.items)
+        cited.update((key, None) for key, _ in cited_keys(markdown, str(path), line))
 
     for section in sections:
         if section.path == loaded.path:

@@ -48,17 +48,6 @@ _CHILDREN_BY_KIND: tuple[tuple[type | tuple[type, ...], Callable[[Any], tuple | 
 _CHILDREN: dict[type, Callable[[Any], tuple | list] | None] = {}
 
 
-def iterate(node: Node) -> Iterator[Node]:
-    """`node` and everything inside it, depth first, in document order."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        inner = children(current)
-        if inner:
-            stack.extend(reversed(inner))
-
-
 def query(node: Node, kind: type | tuple[type, ...]) -> list:
     """Every node of `kind` in `node` (a node or a sequence of nodes), in document order."""
     stack = list(reversed(node)) if isinstance(node, (list, tuple)) else [node]
