@@ -5,6 +5,8 @@ a day), so that entries for libraries, templates or versions that are gone do no
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 from pathlib import Path
 
@@ -25,6 +27,27 @@ def cache_folder(kind: str, version: str | None = None) -> Path | None:
         return None
     _prune(root, folder)
     return folder
+
+
+def code_version(depends: dict[str, str], modules: list[Path]) -> str:
+    """A name for what entries made by this code depend on: reportkit's version, the versions of
+    the libraries named in `depends`, and the source of `modules`, so that an entry made by
+    other code is never read."""
+    from reportkit import __version__
+
+    rules = hashlib.sha256(b"".join(module.read_bytes() for module in modules)).hexdigest()[:16]
+    return "-".join([__version__, *(f"{name}{version}" for name, version in depends.items()), rules])
+
+
+def write_entry(path: Path, data: bytes) -> None:
+    """Write one entry whole (a reader never sees half of it); a folder that cannot be written
+    keeps nothing, and the entry is made again next time."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
 
 
 def _prune(root: Path, current: Path) -> None:

@@ -43,7 +43,7 @@ def library_revision(folder: Path) -> str:
     under a key made of everything it depends on: each library file's name, size and change
     time, and the checkout's HEAD, branch and index. Any change there asks git again."""
     key = _revision_key(folder)
-    from reportkit.cache import cache_folder
+    from reportkit.cache import cache_folder, write_entry
 
     kept = cache_folder("revisions") if key else None
     cached = kept / key if kept is not None else None
@@ -54,12 +54,7 @@ def library_revision(folder: Path) -> str:
             pass
     revision = _ask_git(folder)
     if cached is not None:
-        try:
-            temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(revision, encoding="utf-8")
-            os.replace(temporary, cached)
-        except OSError:
-            pass  # a read-only cache folder: ask git again next time
+        write_entry(cached, revision.encode("utf-8"))
     return revision
 
 

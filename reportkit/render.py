@@ -321,11 +321,10 @@ class _CompiledTemplates(BytecodeCache):
         if self._disk is False:
             from jinja2 import __version__ as jinja_version
 
-            from reportkit import __version__
-            from reportkit.cache import cache_folder
+            from reportkit.cache import cache_folder, code_version
 
-            rules = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-            folder = cache_folder("templates", f"{__version__}-jinja{jinja_version}-{rules}")
+            folder = cache_folder("templates", code_version({"jinja": jinja_version},
+                                                            [Path(__file__)]))
             self._disk = FileSystemBytecodeCache(str(folder)) if folder is not None else None
         return self._disk
 

@@ -303,24 +303,20 @@ class _ParsedOnDisk:
 
     def folder(self) -> Path | None:
         if self._folder is False:
-            import hashlib
-
             from markdown_it import __version__ as markdown_it_version
 
-            from reportkit import __version__
-            from reportkit.cache import cache_folder
+            from reportkit.cache import cache_folder, code_version
 
             package = Path(__file__).resolve().parent.parent
-            rules = hashlib.sha256(b"".join((package / name).read_bytes()
-                                            for name in self.MODULES)).hexdigest()[:16]
-            self._folder = cache_folder(
-                "markdown", f"{__version__}-markdown-it{markdown_it_version}-{rules}")
+            self._folder = cache_folder("markdown", code_version(
+                {"markdown-it": markdown_it_version}, [package / name for name in self.MODULES]))
         return self._folder
 
     def get(self, text: str, path: str, line_offset: int) -> tuple[Block, ...]:
         import hashlib
-        import os
         import pickle
+
+        from reportkit.cache import write_entry
 
         parent = Path(path).parent
         if parent not in self.folders and parent.resolve() not in self.folders:
@@ -340,13 +336,11 @@ class _ParsedOnDisk:
                 IndexError, RecursionError, pickle.UnpicklingError):
             pass  # absent, or not readable: parsed again and kept
         blocks = _parse(text, path, line_offset, None)
-        temporary = kept.with_suffix(f".{os.getpid()}.tmp")
         try:
-            with open(temporary, "wb") as file:
-                pickle.dump(((path, line_offset), digest, blocks), file, pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, kept)
-        except (OSError, pickle.PicklingError, RecursionError):
-            temporary.unlink(missing_ok=True)
+            write_entry(kept, pickle.dumps(((path, line_offset), digest, blocks),
+                                           pickle.HIGHEST_PROTOCOL))
+        except (pickle.PicklingError, RecursionError):
+            pass  # not kept: parsed again next time
         return blocks
 
 
