@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +48,10 @@ def anonymiser_of_file(path: Path, force: bool = False) -> Anonymiser | None:
     return Anonymiser(names) if names else None
 
 
+@functools.lru_cache(maxsize=1024)
 def shown_case(case: Path, anonymise: bool = False) -> str:
     """A case file's path as a command prints it: with every protected name masked when the
-    case is anonymised (its file is often named after the applicant)."""
+    case is anonymised (its file is often named after the applicant). Read once per run."""
     return str(masked(anonymiser_of_file(case, anonymise), case))
 
 

@@ -74,7 +74,8 @@ def batch(
     class Shown(Listener):
         """Each case's progress on the bar, and a line when it is written or has failed."""
 
-        written = 0
+        def __init__(self) -> None:
+            self.written = 0
 
         def building(self, case: Path) -> None:
             # No case file name: an anonymised case's may name the applicant.
@@ -87,7 +88,7 @@ def batch(
             if outcome.error is not None:
                 say(f"failed {shown(outcome.request.case)}", err=True)
             elif outcome.written:
-                Shown.written += 1
+                self.written += 1
                 report = outcome.report
                 say(f"wrote {outcome.target} ({len(report.section_ids)} sections, "
                     f"{len(report.cited)} sources)")
@@ -102,14 +103,15 @@ def batch(
 
     requests = [Request(case, folder=output_dir, final=final, anonymise=anonymise, force=force,
                         discard_edits=discard_edits) for case in cases]
+    listener = Shown()
     try:
         with progress:
             task = progress.add_task("building", total=len(cases))
             outcomes = run_cases(requests, LibraryCache(library_root(library)), template_dirs,
-                                 Shown())
+                                 listener)
     except KeyboardInterrupt:
         # Each report is written whole or not at all, so what was written can be used.
-        typer.echo(f"interrupted: {Shown.written} report(s) written, the rest not", err=True)
+        typer.echo(f"interrupted: {listener.written} report(s) written, the rest not", err=True)
         raise typer.Exit(130) from None
     failures = [outcome for outcome in outcomes if outcome.error is not None]
     if failures:

@@ -29,7 +29,7 @@ OPTIONAL_ROLES = {"toc_3": PARAGRAPH}
 
 @lru_cache(maxsize=16)
 def style_index(styles: etree._Element) -> tuple[dict, dict]:
-    """Style elements by id, and ids by lower-cased name: Word writes 'heading 1' where
+    """Style elements by id, and ids by case-folded name: Word writes 'heading 1' where
     LibreOffice writes 'Heading 1', and both mean the built-in style with id Heading1."""
     by_id, by_name = {}, {}
     for style in styles.iter(f"{W}style"):

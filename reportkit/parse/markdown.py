@@ -267,7 +267,8 @@ def parse_markdown(text: str, path: str, line_offset: int = 0,
     """Parse Markdown that starts `line_offset` lines into the file `path`.
 
     The blocks are immutable, so a library's texts, which `check`'s rules each read, are parsed
-    once per process (rendered reports, which carry their case's literals, are not kept)."""
+    once per process, and a library section's blocks are kept on disk for the next run
+    (`keep_parsed_under`); rendered reports, which carry their case's literals, are not kept."""
     if literals is None:
         return _parsed_source(text, path, line_offset)
     return _parse(text, path, line_offset, literals)

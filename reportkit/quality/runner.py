@@ -73,8 +73,14 @@ def check_paths(root: Path, cases: list[Path], template_dirs: list[Path], checks
 
     libraries: dict[str, Library | None] = {}
 
-    def library_for(country: str) -> Library | None:
-        if country not in libraries:
+    def library_for(country: str, built: Library | None = None) -> Library | None:
+        """The country's library, loaded once (or as a case's build loaded and checked it)."""
+        if country in libraries:
+            return libraries[country]
+        if built is not None:
+            library = built
+            result.libraries.append(country)
+        else:
             try:
                 library = load_library(root, country)
             except ReportkitError as error:
@@ -85,8 +91,8 @@ def check_paths(root: Path, cases: list[Path], template_dirs: list[Path], checks
                 invalid([problem for problem in library_problems(library)
                          if problem.code != UNKNOWN_CITATION_KEY])
                 result.libraries.append(country)
-            libraries[country] = library
-        return libraries[country]
+        libraries[country] = library
+        return library
 
     if not cases:
         countries = available_countries(root)
@@ -107,8 +113,8 @@ def check_paths(root: Path, cases: list[Path], template_dirs: list[Path], checks
         result.builds = run_cases([Request(case, write=False, exact_pages=count_pages)
                                    for case in cases], LibraryCache(root), template_dirs)
     for case_path, built in zip(cases, result.builds):
-        try:
-            loaded = load_case(case_path)
+        try:  # as the build loaded it, or again when the build stopped before
+            loaded = built.inputs.loaded if built.inputs is not None else load_case(case_path)
         except ReportkitError as error:
             invalid(_hidden(error.problems, anonymiser_of_file(case_path)))
             continue
@@ -116,7 +122,9 @@ def check_paths(root: Path, cases: list[Path], template_dirs: list[Path], checks
         anonymiser = anonymiser_for(loaded)
         # An unknown country is reported by load_inputs, at the case file's `country:` line.
         known = (root / loaded.case.country / "country.yaml").is_file()
-        library = library_for(loaded.case.country) if known else None
+        library = library_for(loaded.case.country,
+                              built.inputs.library if built.inputs is not None else None) \
+            if known else None
         placeholders = tuple(built.report.placeholders) if built.report is not None else ()
         build_problems = built.error.problems if built.error is not None else []
         if library is not None:
