@@ -147,6 +147,14 @@ class Draft:
     # Each section's Markdown as rendered into the report (literal markers into `literals`),
     # by id: what the evidence schedule quotes, without rendering a section again.
     rendered: dict[str, str] = field(default_factory=dict)
+    composer: _Composer | None = field(default=None, repr=False, compare=False)
+
+    def markdown_of(self, section: Section) -> str:
+        """A section's Markdown as the report has it; one the report leaves out (a question may
+        name it) is rendered in full by the same renderer, its literal markers into `literals`."""
+        if section.id in self.rendered:
+            return self.rendered[section.id]
+        return self.composer.body(section, summarised=False)
 
 
 def compose_report(inputs: Inputs) -> Draft:
@@ -251,15 +259,21 @@ class _Composer:
             identifier = anonymiser.scrub(section.id) if anonymiser else section.id
             source = None if from_library else section.body  # a case's own text: hashed as written
             rendered.append({**meta, "body": region(kind, identifier, body, source)})
-        context = report_context(loaded, library, rendered, anonymiser, template_set,
-                                 inputs.options)
-        for index, question in enumerate(context["instructions"]["questions"], 1):
+        # The context the sections were rendered with, with the sections and the answers.
+        questions = []
+        for index, question in enumerate(self.context["instructions"]["questions"], 1):
             # Markdown with citations, no Jinja; an unanswered question's placeholder is the
             # answer's region too, so that an answer written over it in Word is read back.
             answer = question["answer"]
-            question["answer"] = (region("answer", f"q{index}", renderer.case_markdown(
-                answer, loaded.path), answer) if answer.strip() else region(
-                "answer", f"q{index}", renderer.placeholder(f"answer to question {index}"), ""))
+            questions.append({**question, "answer": region(
+                "answer", f"q{index}", renderer.case_markdown(answer, loaded.path), answer)
+                if answer.strip() else region(
+                "answer", f"q{index}", renderer.placeholder(f"answer to question {index}"), "")})
+        instructions = {**self.context["instructions"], "questions": questions}
+        context = {**self.context, "case": {**self.context["case"], "instructions": instructions},
+                   "instructions": instructions, "sections": rendered,
+                   "parts": {part: [item for item in rendered if item["part"] == part]
+                             for part in dict.fromkeys(item["part"] for item in rendered)}}
         # What the methodology paragraph says about how the cited sources were consulted.
         context["evidence"] = evidence_summary(
             _cited_keys(rendered, context), library.sources)
@@ -272,7 +286,7 @@ class _Composer:
                                             template_set.citation_style)
         return Draft(document, markdown, cited, self.sections, renderer.literals.values,
                      [section.id for section in self.sections if section.id in summarised],
-                     renderer.literals.case_values(), bodies)
+                     renderer.literals.case_values(), bodies, self)
 
 
 def build_report(inputs: Inputs, libraries: LibraryCache, output: Path | None = None) -> Report:

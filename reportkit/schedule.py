@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 
 from reportkit.build import Draft, Inputs
-from reportkit.context import anonymiser_for, report_context
 from reportkit.document import Block, Document, Heading, Inline, Metadata, Paragraph, Table, Text
 from reportkit.docx import write_docx
 from reportkit.errors import ReportkitError
@@ -15,7 +14,6 @@ from reportkit.load.library import Section
 from reportkit.quality.case import question_section_problems
 from reportkit.quality.text import Unit, units_in
 from reportkit.dates import long_date
-from reportkit.render import Renderer
 from reportkit.walk import body_blocks, plain_text
 
 # Practice Direction (First-tier Tribunal, IAC, 2024) §10.6: a schedule of no more than 12 pages.
@@ -47,19 +45,14 @@ def build_schedule(inputs: Inputs, draft: Draft) -> Schedule:
     passages: dict[str, list[Unit]] = {}
     numbers = paragraph_numbers(draft.document)
     summarised = set(draft.summarised)  # sections the report shortened to their summary
-    named = {section_id for question in case.instructions.questions
-             for section_id in question.sections or ()}
-    left_out = _render_left_out(inputs, [library.sections[section_id] for section_id in
-                                         sorted(named - set(draft.rendered))])
 
     def passages_of(section: Section) -> list[Unit]:
         if section.id not in passages:
             line = section.body_line
             if section.id in summarised:
                 line = section.summary_line or 1
-            body, literals = left_out.get(section.id) or (draft.rendered[section.id],
-                                                          draft.literals)
-            passages[section.id] = units_in(body, section.path, line, literals=literals)
+            passages[section.id] = units_in(draft.markdown_of(section), section.path, line,
+                                            literals=draft.literals)
         return passages[section.id]
 
     body_style = config.styles.get("body")
@@ -100,20 +93,6 @@ def build_schedule(inputs: Inputs, draft: Draft) -> Schedule:
         refuse_named(anonymiser, inputs, list(used.values()), document, "", "", [])
     data = write_docx(document, template_set.reference_docx, config.styles)
     return Schedule(data, document, rows_written)
-
-
-def _render_left_out(inputs: Inputs, sections: list[Section]) -> dict[str, tuple[str, list[str]]]:
-    """Library sections a question names that the report leaves out, rendered for the schedule
-    alone: by id, the Markdown and the literal store its markers point into."""
-    if not sections:
-        return {}
-    loaded, template_set, config = inputs.loaded, inputs.template_set, inputs.template_set.config
-    renderer = Renderer(template_set.path, config.language, config.date_format)
-    context = report_context(loaded, inputs.library, [], anonymiser_for(loaded), template_set,
-                             inputs.options)
-    return {section.id: (renderer.render_section(f"section:{section.id}", section.body,
-                                                 section.path, section.body_line, context),
-                         renderer.literals.values) for section in sections}
 
 
 def counted_how(count) -> str:
