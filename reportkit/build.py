@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportkit import __version__
 from reportkit.anonymise import Anonymiser, names_hidden
@@ -26,6 +27,9 @@ from reportkit.provenance import library_revision, provenance_record, record_xml
 from reportkit.render import Renderer, region, restore_literals
 from reportkit.select import select_sections
 from reportkit.walk import query
+
+if TYPE_CHECKING:
+    from reportkit.pages import PageCount
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class Report:
     markdown: str
     cited: list[str]
     section_ids: list[str]
+    pages: PageCount  # the estimate
     placeholders: list[Placeholder] = field(default_factory=list)
     literals: list[str] = field(default_factory=list)  # case text behind the markers in `markdown`
     summarised: list[str] = field(default_factory=list)  # sections shortened to their summary
@@ -142,6 +147,7 @@ class Draft:
     cited: list[str]
     sections: list[Section]
     literals: list[str]
+    pages: PageCount  # the estimate, weighed once
     summarised: list[str] = field(default_factory=list)  # sections shortened to their summary
     case_literals: list[str] = field(default_factory=list)  # the literals printed from case data
     # Each section's Markdown as rendered into the report (literal markers into `literals`),
@@ -176,24 +182,25 @@ def compose_report(inputs: Inputs) -> Draft:
                           if section.meta.summary and section.path != inputs.loaded.path),
                          key=lambda section: -len(section.body))
     target = max(1, limit - ESTIMATE_TOLERANCE)
-    if not shortenable or _estimated_pages(draft, inputs) <= target:
+    most_pages = draft.pages.pages
+    if not shortenable or most_pages <= target:
         return draft
     # The number of summaries needed is predicted from the text each one saves, between the
     # full report and the one with every summary.
     everything = composer.compose(frozenset(section.id for section in shortenable))
-    fewest_pages = _estimated_pages(everything, inputs)
+    fewest_pages = everything.pages.pages
     savings = [max(0, len(section.body) - len(section.meta.summary)) for section in shortenable]
     if fewest_pages > target or not sum(savings):
         return everything
-    pages_per_character = (_estimated_pages(draft, inputs) - fewest_pages) / sum(savings)
-    over = _estimated_pages(draft, inputs) - target
+    pages_per_character = (most_pages - fewest_pages) / sum(savings)
+    over = most_pages - target
     count, saved = 0, 0
     while count < len(shortenable) and saved * pages_per_character < over:
         saved += savings[count]
         count += 1
     while count < len(shortenable):  # the prediction is checked, and one more added if short
         trial = composer.compose(frozenset(section.id for section in shortenable[:count]))
-        if _estimated_pages(trial, inputs) <= target:
+        if trial.pages.pages <= target:
             return trial
         count += 1
     return everything
@@ -201,13 +208,6 @@ def compose_report(inputs: Inputs) -> Draft:
 
 # The page estimate is within this many pages of LibreOffice's count (tests/test_page_estimate.py).
 ESTIMATE_TOLERANCE = 1
-
-
-def _estimated_pages(draft: Draft, inputs: Inputs) -> int:
-    from reportkit.pages import estimate
-
-    config = inputs.template_set.config
-    return estimate(draft.document, inputs.template_set.reference_docx, config.styles).pages
 
 
 class _Composer:
@@ -245,6 +245,8 @@ class _Composer:
         return self._bodies[key]
 
     def compose(self, summarised: frozenset[str]) -> Draft:
+        from reportkit.pages import estimate  # the page geometry, read only when composing
+
         inputs, renderer, anonymiser = self.inputs, self.renderer, self.anonymiser
         loaded, library, template_set = inputs.loaded, inputs.library, inputs.template_set
         config = template_set.config
@@ -284,7 +286,8 @@ class _Composer:
         document = Document(blocks, _metadata(loaded, library, config.language, anonymiser))
         document, cited = resolve_citations(document, library.sources,
                                             template_set.citation_style)
-        return Draft(document, markdown, cited, self.sections, renderer.literals.values,
+        pages = estimate(document, template_set.reference_docx, config.styles)
+        return Draft(document, markdown, cited, self.sections, renderer.literals.values, pages,
                      [section.id for section in self.sections if section.id in summarised],
                      renderer.literals.case_values(), bodies, self)
 
@@ -309,7 +312,8 @@ def build_report(inputs: Inputs, libraries: LibraryCache, output: Path | None = 
                      restore_literals(draft.markdown, draft.literals), record_xml(record).decode(),
                      draft.case_literals)
     return Report(data, draft.document, draft.markdown, draft.cited,
-                  [section.id for section in draft.sections], placeholders_in(draft.document),
+                  [section.id for section in draft.sections], draft.pages,
+                  placeholders_in(draft.document),
                   draft.literals, draft.summarised,
                   unrecorded_access_problems(draft.cited, library.sources, library.sources_path,
                                              library.source_lines))

@@ -44,18 +44,7 @@ class PageCount:
 
 
 def estimate(document: Document, reference: Path, roles: dict[str, str]) -> PageCount:
-    geometry = page_geometry(reference, roles)
-    for known, on, count in _ESTIMATED:  # the same draft is weighed more than once in a build
-        if known is document and on is geometry:
-            return count
-    count = PageCount(estimate_pages(document, geometry), estimated=True)
-    _ESTIMATED.insert(0, (document, geometry, count))
-    del _ESTIMATED[4:]
-    return count
-
-
-# The last few documents estimated, with their geometry and count (documents never change).
-_ESTIMATED: list[tuple[Document, PageGeometry, PageCount]] = []
+    return PageCount(estimate_pages(document, page_geometry(reference, roles)), estimated=True)
 
 
 def estimate_pages(document: Document, geometry: PageGeometry) -> int:

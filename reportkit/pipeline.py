@@ -23,7 +23,6 @@ from reportkit.errors import ReportkitError
 from reportkit.output import Output, check_outputs, write_outputs
 
 if TYPE_CHECKING:
-    from reportkit.document import Document
     from reportkit.pages import Layout, PageCount
     from reportkit.schedule import Schedule
 
@@ -96,7 +95,7 @@ class _Job:
     outcome: Outcome
     target: Path
     docx: bytes
-    document: Document
+    estimate: PageCount  # the pages, unless LibreOffice lays the document out
     needs_layout: bool
 
 
@@ -213,7 +212,7 @@ def _build(outcome: Outcome, libraries: build.LibraryCache, template_dirs: list[
             draft = build.compose_report(inputs)
             schedule = outcome.schedule = build_schedule(inputs, draft)
         outcome.limit = PAGE_LIMIT
-        return _Job(outcome, target, schedule.docx, schedule.document, request.exact_pages)
+        return _Job(outcome, target, schedule.docx, schedule.pages, request.exact_pages)
     report = outcome.report = build.build_report(inputs, libraries, output=target)
     if request.final:
         build.refuse_unfinished(report, request.case)
@@ -227,7 +226,7 @@ def _build(outcome: Outcome, libraries: build.LibraryCache, template_dirs: list[
         from reportkit.libreoffice import soffice
 
         needs_layout = needs_layout or soffice() is not None
-    return _Job(outcome, target, report.docx, report.document, needs_layout)
+    return _Job(outcome, target, report.docx, report.pages, needs_layout)
 
 
 def _check_outputs(request: Request, inputs: build.Inputs, target: Path,
@@ -253,12 +252,10 @@ def _check_outputs(request: Request, inputs: build.Inputs, target: Path,
 def _finish(job: _Job, layout: Layout | None) -> None:
     """Count the pages (LibreOffice's `layout`, or the estimate), apply the page limit, and
     write every output or none."""
-    from reportkit.pages import estimate, page_limit_warning
+    from reportkit.pages import page_limit_warning
 
     outcome, request = job.outcome, job.outcome.request
-    template_set = outcome.inputs.template_set
-    count = outcome.count = layout.count if layout is not None else estimate(
-        job.document, template_set.reference_docx, template_set.config.styles)
+    count = outcome.count = layout.count if layout is not None else job.estimate
     if request.product == SCHEDULE:
         from reportkit.schedule import schedule_limit_warning
 

@@ -11,6 +11,7 @@ from reportkit.docx import write_docx
 from reportkit.errors import ReportkitError
 from reportkit.leaks import refuse_named
 from reportkit.load.library import Section
+from reportkit.pages import PageCount, estimate
 from reportkit.quality.case import question_section_problems
 from reportkit.quality.text import Unit, units_in
 from reportkit.dates import long_date
@@ -27,6 +28,7 @@ class Schedule:
     docx: bytes
     document: Document
     rows: int
+    pages: PageCount  # the estimate
 
 
 def build_schedule(inputs: Inputs, draft: Draft) -> Schedule:
@@ -92,7 +94,8 @@ def build_schedule(inputs: Inputs, draft: Draft) -> Schedule:
                                 if question.sections is not None else selected)}
         refuse_named(anonymiser, inputs, list(used.values()), document, "", "", [])
     data = write_docx(document, template_set.reference_docx, config.styles)
-    return Schedule(data, document, rows_written)
+    return Schedule(data, document, rows_written,
+                    estimate(document, template_set.reference_docx, config.styles))
 
 
 def counted_how(count) -> str:
