@@ -344,15 +344,15 @@ def refuse_unfinished(report: Report, case_path: Path) -> None:
                              hint="answer each question in the case file, then build again")
 
 
-def refuse_over_limit(count, limit: int | None, case_path: Path) -> None:
-    """`--final`: a report over its template set's page limit is not written without permission."""
-    if limit and count.pages > limit:
-        raise ReportkitError(
-            f"the report is {count.pages} pages ({count.how}) and the template set's limit is "
-            f"{limit}; --final writes a report over the limit only with the tribunal's permission",
-            path=case_path,
-            hint="shorten it (sections with a `summary:` are shortened first), or, once permission "
-                 "is given, set options: {permission_to_exceed_page_limit: true}")
+def over_limit_error(count: PageCount, limit: int, case_path: Path) -> ReportkitError:
+    """Why `--final` does not write a report over its template set's page limit (without
+    permission to exceed it)."""
+    return ReportkitError(
+        f"the report is {count.pages} pages ({count.how}) and the template set's limit is "
+        f"{limit}; --final writes a report over the limit only with the tribunal's permission",
+        path=case_path,
+        hint="shorten it (sections with a `summary:` are shortened first), or, once permission "
+             "is given, set options: {permission_to_exceed_page_limit: true}")
 
 
 def _metadata(loaded: LoadedCase, library: Library, language: str,

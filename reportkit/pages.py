@@ -182,10 +182,8 @@ def layout_of(pdf: bytes, docx: bytes) -> Layout:
                   heading_pages(docx, texts) if texts is not None else None)
 
 
-def page_limit_warning(count: PageCount, limit: int | None) -> str | None:
-    """A warning when a report is over its template set's page limit, else None."""
-    if not limit or count.pages <= limit:
-        return None
+def page_limit_warning(count: PageCount, limit: int) -> str:
+    """The warning for a report over its template set's page limit."""
     how = ("an estimate; `--final` or `check --pages` counts exactly with LibreOffice"
            if count.estimated else "counted by LibreOffice")
     return (f"the report is {count.pages} pages ({how}); the template set's limit is {limit} "

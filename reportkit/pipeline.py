@@ -58,7 +58,7 @@ class Outcome:
     target: Path | None = None       # the DOCX this case writes, once its outputs are checked
     docx: bytes | None = None        # as written: with the contents' pages when laid out
     count: PageCount | None = None
-    limit: int | None = None         # the page limit that applies
+    limit: int | None = None         # the page limit that applies, if one does
     permitted: bool = False          # the case records permission to exceed it
     warning: str | None = None       # over the page limit
     written: list[Path] = field(default_factory=list)   # the DOCX first
@@ -66,8 +66,9 @@ class Outcome:
 
     @property
     def over_limit(self) -> bool:
-        return bool(self.limit and self.count and self.count.pages > self.limit
-                    and not self.permitted)
+        """Over the page limit that applies, without permission: the one place this is decided."""
+        return (self.limit is not None and self.count is not None
+                and self.count.pages > self.limit and not self.permitted)
 
 
 class Listener:
@@ -216,7 +217,7 @@ def _build(outcome: Outcome, libraries: build.LibraryCache, template_dirs: list[
     report = outcome.report = build.build_report(inputs, libraries, output=target)
     if request.final:
         build.refuse_unfinished(report, request.case)
-    outcome.limit = config.page_limit
+    outcome.limit = config.page_limit or None  # a template set's 0: no limit
     outcome.permitted = bool(inputs.options.get("permission_to_exceed_page_limit"))
     # LibreOffice only when asked: for a PDF, an exact count, or --final (when it is installed:
     # the exact count for the page limit, and the contents' page numbers in the report filed;
@@ -252,18 +253,19 @@ def _check_outputs(request: Request, inputs: build.Inputs, target: Path,
 def _finish(job: _Job, layout: Layout | None) -> None:
     """Count the pages (LibreOffice's `layout`, or the estimate), apply the page limit, and
     write every output or none."""
-    from reportkit.pages import page_limit_warning
-
     outcome, request = job.outcome, job.outcome.request
     count = outcome.count = layout.count if layout is not None else job.estimate
-    if request.product == SCHEDULE:
-        from reportkit.schedule import schedule_limit_warning
+    if outcome.over_limit:
+        if request.product == SCHEDULE:
+            from reportkit.schedule import schedule_limit_warning
 
-        outcome.warning = schedule_limit_warning(count)
-    elif not outcome.permitted:
-        if request.final:
-            build.refuse_over_limit(count, outcome.limit, request.case)
-        outcome.warning = page_limit_warning(count, outcome.limit)
+            outcome.warning = schedule_limit_warning(count, outcome.limit)
+        else:
+            if request.final:
+                raise build.over_limit_error(count, outcome.limit, request.case)
+            from reportkit.pages import page_limit_warning
+
+            outcome.warning = page_limit_warning(count, outcome.limit)
     outcome.docx = layout.with_contents_pages(job.docx) if layout is not None else job.docx
     if not request.write:
         return

@@ -103,12 +103,10 @@ def counted_how(count) -> str:
     return count.how if not count.estimated else "estimate; --pages counts exactly with LibreOffice"
 
 
-def schedule_limit_warning(count) -> str | None:
-    """A warning when the schedule is over the Practice Direction's limit, else None."""
-    if count.pages <= PAGE_LIMIT:
-        return None
+def schedule_limit_warning(count: PageCount, limit: int) -> str:
+    """The warning for a schedule over the Practice Direction's limit."""
     return (f"the schedule is {count.pages} pages ({counted_how(count)}); the Practice Direction "
-            f"(2024, §10.6) allows at most {PAGE_LIMIT}: name fewer sections per question "
+            f"(2024, §10.6) allows at most {limit}: name fewer sections per question "
             f"(questions[].sections) or shorten the passages")
 
 
