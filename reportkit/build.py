@@ -11,7 +11,7 @@ from reportkit import __version__
 from reportkit.anonymise import Anonymiser, names_hidden
 from reportkit.case_options import case_options
 from reportkit.cite import resolve_citations
-from reportkit.context import anonymiser_for, anonymiser_of_file, report_context
+from reportkit.context import anonymiser_for, anonymiser_of_file, report_context, with_sections
 from reportkit.crossref import (case_problems, library_problems, part_problems,
                                 template_citation_problems)
 from reportkit.document import Document, Metadata, Placeholder
@@ -272,10 +272,9 @@ class _Composer:
                 if answer.strip() else region(
                 "answer", f"q{index}", renderer.placeholder(f"answer to question {index}"), "")})
         instructions = {**self.context["instructions"], "questions": questions}
-        context = {**self.context, "case": {**self.context["case"], "instructions": instructions},
-                   "instructions": instructions, "sections": rendered,
-                   "parts": {part: [item for item in rendered if item["part"] == part]
-                             for part in dict.fromkeys(item["part"] for item in rendered)}}
+        context = {**with_sections(self.context, rendered),
+                   "case": {**self.context["case"], "instructions": instructions},
+                   "instructions": instructions}
         # What the methodology paragraph says about how the cited sources were consulted.
         context["evidence"] = evidence_summary(
             _cited_keys(rendered, context), library.sources)

@@ -106,26 +106,30 @@ def library_context(library: Library) -> dict[str, Any]:
             "version": info.library_version}
 
 
+def with_sections(context: dict[str, Any], sections: list[dict[str, Any]]) -> dict[str, Any]:
+    """`context` with these rendered sections, in order and grouped by their part."""
+    return {**context, "sections": sections,
+            "parts": {part: [item for item in sections if item["part"] == part]
+                      for part in dict.fromkeys(item["part"] for item in sections)}}
+
+
 def report_context(loaded: LoadedCase, library: Library, sections: list[dict[str, Any]],
                    anonymiser: Anonymiser | None, template_set: TemplateSetDir,
                    options: dict[str, Any]) -> dict[str, Any]:
     case = case_context(loaded, anonymiser)
     profiles = loaded.case.applicant.profiles
     cutoff = loaded.case.information_cutoff or loaded.case.report_date
-    return {
+    return with_sections({
         "case": case,
         "applicant": case["applicant"],
         "instructions": case["instructions"],
         "expert": loaded.expert.model_dump(),
         "library": library_context(library),
         "profiles": [{"id": profile, **library.profiles[profile].model_dump()} for profile in profiles],
-        "sections": sections,
-        "parts": {part: [s for s in sections if s["part"] == part]
-                  for part in dict.fromkeys(s["part"] for s in sections)},
         "chronology": chronology_rows(library, case, set(profiles)),
         "information_cutoff": cutoff,
         "template_set": template_set.name,
         "terms": dict(template_set.config.terms),
         "options": options,
         "generated_on": dt.date.isoformat(loaded.case.report_date),
-    }
+    }, sections)
