@@ -95,7 +95,7 @@ class _Job:
 
     outcome: Outcome
     target: Path
-    docx: bytes
+    docx: bytes          # once laid out, with the contents' page numbers filled
     estimate: PageCount  # the pages, unless LibreOffice lays the document out
     needs_layout: bool
 
@@ -155,13 +155,13 @@ def _lay_out_and_finish(waiting: list[_Job], listener: Listener, targets: dict[P
     for index, (job, pdf) in enumerate(zip(waiting, pdfs)):
         with _failing(job.outcome, listener, targets):
             layouts[index] = layout_of(pdf, job.docx)
+            job.docx = layouts[index].with_contents_pages(job.docx)
     # The contents' page numbers are known only after that run: a PDF that shows them, as the
     # DOCX does, is made from the filled DOCX in a second run.
     printed = [index for index in layouts if waiting[index].outcome.request.pdf]
     if printed:
         try:
-            second = convert_many([layouts[index].with_contents_pages(waiting[index].docx)
-                                   for index in printed])
+            second = convert_many([waiting[index].docx for index in printed])
         except ReportkitError as error:
             _fail_all([waiting[index] for index in printed], error, listener, targets)
             for index in printed:
@@ -266,7 +266,7 @@ def _finish(job: _Job, layout: Layout | None) -> None:
             from reportkit.pages import page_limit_warning
 
             outcome.warning = page_limit_warning(count, outcome.limit)
-    outcome.docx = layout.with_contents_pages(job.docx) if layout is not None else job.docx
+    outcome.docx = job.docx  # laid out: with the contents' page numbers
     if not request.write:
         return
     files = [(job.target, outcome.docx)]
