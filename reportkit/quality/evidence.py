@@ -180,7 +180,8 @@ def quotations(context: CheckContext) -> list[Quotation]:
 
     found = []
     lines_cache: dict[str, list[str]] = {}
-    summaries = [unit for section in context.library.sections.values() if section.meta.summary
+    summaries = [unit for section in context.library.sections.values()
+                 if section.meta.summary and QUOTED.search(section.meta.summary)
                  for unit in units_in(section.meta.summary, section.path, section.summary_line or 1)]
     for unit in [*context.text_units, *summaries]:
         candidates: dict[str, tuple[Source, str]] = {}
@@ -219,6 +220,8 @@ def _line_of(unit: Unit, quotation: str, cache: dict[str, list[str]]) -> int | N
 def unverified_quotations(context: CheckContext) -> Iterator[Hit]:
     """L009: a quotation whose words are not in the archived copy of any source it cites."""
     copies = _copies(context)
+    if not any(copy.state == "ok" for copy in copies.values()):
+        return  # no archived copy here to hold a quotation against (S008 and S009 say why)
     for quotation in quotations(context):
         if quotation.unit.silences("L009"):
             continue
