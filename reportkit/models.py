@@ -332,6 +332,46 @@ class TemplateOption(Strict):
     description: Text = ""
 
 
+class NumberLevel(Strict):
+    """One level of Word numbering: its format and its text, e.g. "%1." or "%1.%2"."""
+
+    # Word's number formats (ST_NumberFormat) a report's numbering uses.
+    format: Literal["decimal", "decimalZero", "upperLetter", "lowerLetter", "upperRoman",
+                    "lowerRoman", "ordinal", "cardinalText", "ordinalText", "bullet", "none"]
+    text: Text
+    indent_cm: float = Field(default=1.27, ge=0, le=10)
+
+
+class Numbering(Strict):
+    headings: list[NumberLevel] = Field(
+        default=[NumberLevel(format="upperLetter", text="%1."),
+                 NumberLevel(format="decimal", text="%1.%2"),
+                 NumberLevel(format="decimal", text="%1.%2.%3")], min_length=1, max_length=3)
+    paragraphs: NumberLevel = NumberLevel(format="decimal", text="%1.")
+
+
+class Minimums(Strict):
+    """What no style may go below (a court's rule, e.g. the UK Practice Direction §1.6)."""
+
+    font_size: float | None = Field(default=None, gt=0, le=72)
+    line_spacing: float | None = Field(default=None, gt=0, le=5)
+
+
+class PageSetup(Strict):
+    """`template.yaml`'s `page:`: the starting values of a new reference.docx."""
+
+    size: Literal["A4", "Letter"] = "A4"
+    margin_cm: float = Field(default=2.54, gt=0, le=10)
+    font: Text = "Arial"
+    font_size: float = Field(default=11, gt=0, le=72)
+    line_spacing: float = Field(default=1.15, gt=0, le=5)
+    space_after_pt: float = Field(default=8, ge=0, le=72)
+    heading_space_before_pt: list[float] = Field(default=[18, 12, 12], min_length=3, max_length=3)
+    minimums: Minimums = Minimums()
+    page_words: list[Text] = Field(default=["Page", "of"], min_length=2, max_length=2)
+    numbering: Numbering = Numbering()
+
+
 class TemplateSet(Strict):
     """`template.yaml` of a template set."""
 
@@ -349,7 +389,7 @@ class TemplateSet(Strict):
     options: dict[Identifier, TemplateOption] = {}   # fields a case may give for this set
     styles: dict[Identifier, Text]
     page_limit: int | None = None
-    page: dict[str, Any] = {}
+    page: PageSetup = PageSetup()
 
     @field_validator("date_format")
     @classmethod

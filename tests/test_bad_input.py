@@ -161,6 +161,23 @@ def test_missing_style_is_named(template_copy, tmp_path):
                          "the style 'Fancy Quote' is not defined in reference.docx", output)
 
 
+@pytest.mark.parametrize("old, new, message", [
+    ("  space_after_pt: 6", "  space_after_pt: 6\n  line_spaceing: 1.5",
+     "unknown field 'line_spaceing'"),
+    ("  size: A4", "  size: A5", "page.size: Input should be 'A4' or 'Letter'"),
+    ("{format: upperLetter, text: \"%1.\"}", "{format: upperletter, text: \"%1.\"}",
+     "page.numbering.headings[1].format: Input should be"),
+])
+def test_a_wrong_page_setting_is_an_error_at_its_line(template_copy, tmp_path, old, new, message):
+    """`page:` in template.yaml is checked like the rest: a misspelt key is not ignored."""
+    config = template_copy / "uk" / "template.yaml"
+    line = edit(config, old, new) + (1 if "line_spaceing" in new else 0)
+    output = tmp_path / "report.docx"
+    result = run_cli("build", FIXTURE_CASES / "journalist.yaml", "-o", output,
+                     "--library", FIXTURE_LIBRARY, "--templates", template_copy)
+    assert_clean_failure(result, config, line, message, output)
+
+
 def test_unknown_citation_key_in_a_library_section(tmp_path):
     library = tmp_path / "library"
     shutil.copytree(FIXTURE_LIBRARY, library)

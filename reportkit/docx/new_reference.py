@@ -19,16 +19,16 @@ from pathlib import Path
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
 from reportkit.docx.xml import PARAGRAPH_PROPERTIES_ORDER, sort_children
+from reportkit.errors import ReportkitError
 from reportkit.load.yaml_file import load_yaml
-from reportkit.models import TemplateSet
+from reportkit.models import Minimums, NumberLevel, TemplateSet
 from reportkit.validate import validate_document
-
-from docx.oxml import OxmlElement, parse_xml
 
 
 def element(tag: str, attributes: dict | None = None, *children):
@@ -53,7 +53,7 @@ PAGE_SIZES = {"A4": (Cm(21.0), Cm(29.7)), "Letter": (Cm(21.59), Cm(27.94))}
 BLACK = RGBColor(0, 0, 0)
 
 
-def _numbering_scheme(numbering, levels: list[dict], styles: list[str]) -> int:
+def _numbering_scheme(numbering, levels: list[NumberLevel], styles: list[str]) -> int:
     """Add an abstract numbering linked to `styles` (one per level); return its num id."""
     abstract_ids = [int(node.get(qn("w:abstractNumId")))
                     for node in numbering.findall(qn("w:abstractNum"))]
@@ -61,13 +61,13 @@ def _numbering_scheme(numbering, levels: list[dict], styles: list[str]) -> int:
     abstract = element("w:abstractNum", {"w:abstractNumId": abstract_id},
                        element("w:multiLevelType", {"w:val": "multilevel"}))
     for level, (settings, style_id) in enumerate(zip(levels, styles)):
-        indent = settings.get("indent_cm", 1.27)
+        indent = settings.indent_cm
         abstract.append(element(
             "w:lvl", {"w:ilvl": level},
             element("w:start", {"w:val": 1}),
-            element("w:numFmt", {"w:val": settings.get("format", "decimal")}),
+            element("w:numFmt", {"w:val": settings.format}),
             element("w:pStyle", {"w:val": style_id}),
-            element("w:lvlText", {"w:val": settings["text"]}),
+            element("w:lvlText", {"w:val": settings.text}),
             element("w:lvlJc", {"w:val": "left"}),
             element("w:pPr", None, element("w:ind", {"w:left": int(indent * 567),
                                                       "w:hanging": int(indent * 567)}))))
@@ -186,24 +186,22 @@ def make_reference(config: TemplateSet) -> bytes:
     document = docx.Document()
     # Page layout.
     section = document.sections[0]
-    width, height = PAGE_SIZES[page.get("size", "A4")]
+    width, height = PAGE_SIZES[page.size]
     section.page_width, section.page_height = width, height
-    margin = Cm(page.get("margin_cm", 2.54))
+    margin = Cm(page.margin_cm)
     section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = margin
     text_width = width - 2 * margin
     # Language and fonts for the whole document.
     defaults = document.styles.element.find(qn("w:docDefaults"))
     for language in defaults.iter(qn("w:lang")):
         language.set(qn("w:val"), config.language)
-    font_name = page.get("font", "Arial")
-    font_size = page.get("font_size", 11)
-    line = page.get("line_spacing", 1.15)
-    after = page.get("space_after_pt", 8)
+    font_name, font_size = page.font, page.font_size
+    line, after = page.line_spacing, page.space_after_pt
     normal = document.styles["Normal"]
     _font(normal, font_size, name=font_name)
     _spacing(normal, after=after, line=line)
     # Headings and paragraphs.
-    before = page.get("heading_space_before_pt", [18, 12, 12])
+    before = page.heading_space_before_pt
     for level, size in ((1, font_size + 3), (2, font_size + 1), (3, font_size)):
         heading = document.styles[f"Heading {level}"]
         _font(heading, size, bold=True, italic=(level == 3))
@@ -259,17 +257,15 @@ def make_reference(config: TemplateSet) -> bytes:
         _spacing(toc, after=2)
     # Word-native numbering, linked to styles, as the template set defines it.
     numbering = document.part.numbering_part.element
-    scheme = config.page.get("numbering", {})
-    heading_levels = scheme.get("headings", [{"format": "upperLetter", "text": "%1."},
-                                             {"format": "decimal", "text": "%1.%2"},
-                                             {"format": "decimal", "text": "%1.%2.%3"}])
+    scheme = page.numbering
+    heading_levels = scheme.headings
     heading_styles = [document.styles[config.styles[f"heading_{level}"]] for level in (1, 2, 3)]
     heading_num = _numbering_scheme(numbering, heading_levels, [s.style_id for s in heading_styles])
     for level, style in enumerate(heading_styles[:len(heading_levels)]):
         _link_style(style, heading_num, level)
     for name in (config.styles["list_bullet"], config.styles["list_number"]):
         _indent_list(document, numbering, document.styles[name])
-    paragraph_levels = [scheme.get("paragraphs", {"format": "decimal", "text": "%1."})]
+    paragraph_levels = [scheme.paragraphs]
     paragraph_num = _numbering_scheme(numbering, paragraph_levels, [numbered.style_id])
     _link_style(numbered, paragraph_num, 0)
     # Header: the case reference; footer: Page X of Y. Both are fields.
@@ -279,12 +275,12 @@ def make_reference(config: TemplateSet) -> bytes:
                              text_run("Case reference")))
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    words = page.get("page_words", ["Page", "of"])
+    words = page.page_words
     footer._p.append(text_run(f"{words[0]} "))
     footer._p.append(element("w:fldSimple", {"w:instr": " PAGE "}, text_run("1")))
     footer._p.append(text_run(f" {words[1]} "))
     footer._p.append(element("w:fldSimple", {"w:instr": " NUMPAGES "}, text_run("1")))
-    _apply_minimums(document.styles.element, page.get("minimums", {}))
+    _apply_minimums(document.styles.element, page.minimums)
     # Only styles and layout: no body content.
     body_element = document.element.body
     for child in list(body_element):
@@ -301,10 +297,10 @@ def make_reference(config: TemplateSet) -> bytes:
     return _without_baggage(saved.getvalue())
 
 
-def _apply_minimums(styles, minimums: dict) -> None:
+def _apply_minimums(styles, minimums: Minimums) -> None:
     """No style, nor the document defaults, below `font_size` points or `line_spacing` lines
     (a court's rule for documents under a page limit, e.g. the UK Practice Direction §1.6)."""
-    size, line = minimums.get("font_size"), minimums.get("line_spacing")
+    size, line = minimums.font_size, minimums.line_spacing
     defaults = styles.find(qn("w:docDefaults"))
     if size:
         run = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
@@ -383,5 +379,9 @@ def main(folders: list[str]) -> None:
         print(f"wrote {target}")
 
 
-if __name__ == "__main__":
-    main(sys.argv[1:])
+if __name__ == "__main__":  # `make references`: a bad template.yaml is an error, not a traceback
+    try:
+        main(sys.argv[1:])
+    except ReportkitError as error:
+        print(error, file=sys.stderr)
+        sys.exit(1)
