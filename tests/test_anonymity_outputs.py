@@ -172,7 +172,7 @@ def test_a_surname_that_is_not_in_the_name_is_an_error_at_its_line(tmp_path):
     case = _journalist_case(tmp_path)
     line = edit(case, "applicant:\n", 'applicant:\n  surname: "Quispe Mamany"\n') + 1
     result = run_cli("build", case, "-o", tmp_path / "r.docx", "--library", FIXTURE_LIBRARY)
-    assert result.exit_code == 1
+    assert result.exit_code == 1 and not (tmp_path / "r.docx").exists()
     assert f"{case}:{line}: applicant.surname must be the family name(s)" in result.stderr
 
 
