@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportkit import __version__
-from reportkit.anonymise import Anonymiser, names_hidden
+from reportkit.anonymise import Anonymiser
 from reportkit.case_options import case_options
 from reportkit.cite import resolve_citations
-from reportkit.context import anonymiser_for, anonymiser_of_file, report_context, with_sections
+from reportkit.context import anonymiser_for, report_context, with_sections
 from reportkit.crossref import (case_problems, library_problems, part_problems,
                                 template_citation_problems)
 from reportkit.document import Document, Metadata, Placeholder
@@ -101,11 +101,9 @@ def load_inputs(case_path: Path, libraries: LibraryCache, template_dirs: list[Pa
                 template_sets: dict[str, TemplateSetDir] | None = None,
                 anonymise: bool = False) -> Inputs:
     """`template_sets`, when given, keeps each template set loaded for the next case (a batch).
-    With `anonymise` (or a case that asks for it) no error shows a protected name."""
-    with names_hidden(lambda: anonymiser_of_file(case_path, anonymise)):
-        loaded = load_case(case_path)
-    with names_hidden(lambda: anonymiser_for(loaded, anonymise)):
-        return _load_rest(case_path, loaded, libraries, template_dirs, template_sets, anonymise)
+    (The pipeline masks protected names in every error of an anonymised case.)"""
+    loaded = load_case(case_path)
+    return _load_rest(case_path, loaded, libraries, template_dirs, template_sets, anonymise)
 
 
 def _load_rest(case_path: Path, loaded: LoadedCase, libraries: LibraryCache,
@@ -298,8 +296,7 @@ def build_report(inputs: Inputs, libraries: LibraryCache, output: Path | None = 
     from reportkit.docx import write_docx  # imported only by the commands that write a DOCX
     loaded, library, template_set = inputs.loaded, inputs.library, inputs.template_set
     anonymiser = inputs.anonymiser
-    with names_hidden(anonymiser):
-        draft = compose_report(inputs)
+    draft = compose_report(inputs)
     record = provenance_record(loaded, library, libraries.commit(library.country), template_set,
                                draft.sections, draft.cited, anonymiser, draft.document, output)
     data = write_docx(draft.document, template_set.reference_docx, template_set.config.styles,

@@ -209,9 +209,8 @@ def _build(outcome: Outcome, libraries: build.LibraryCache, template_dirs: list[
     if request.product == SCHEDULE:
         from reportkit.schedule import PAGE_LIMIT, build_schedule
 
-        with names_hidden(inputs.anonymiser):
-            draft = build.compose_report(inputs)
-            schedule = outcome.schedule = build_schedule(inputs, draft)
+        draft = build.compose_report(inputs)
+        schedule = outcome.schedule = build_schedule(inputs, draft)
         outcome.limit = PAGE_LIMIT
         return _Job(outcome, target, schedule.docx, schedule.pages, request.exact_pages)
     report = outcome.report = build.build_report(inputs, libraries, output=target)
