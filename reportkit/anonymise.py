@@ -284,9 +284,6 @@ class Anonymiser:
             last = match.end
         return "".join(pieces) + text[last:]
 
-    def leaks(self, text: str, scope: str = CASE, markdown: bool = False) -> list[Match]:
-        return self.find(text, scope, markdown)
-
 
 def _merge(matches: list[Match]) -> list[Match]:
     merged: list[Match] = []
@@ -322,10 +319,15 @@ def names_hidden(anonymiser: "Anonymiser | Callable[[], Anonymiser | None] | Non
             anonymiser = anonymiser()
         if anonymiser is None:
             raise
-        raise ReportkitError.from_problems([
-            replace(problem, message=masked(anonymiser, problem.message),
-                    path=masked(anonymiser, problem.path), hint=masked(anonymiser, problem.hint))
-            for problem in error.problems]) from None
+        raise ReportkitError.from_problems(names_masked(error.problems, anonymiser)) from None
+
+
+def names_masked(items: list, anonymiser: "Anonymiser | None") -> list:
+    """Problems or findings with every protected name masked in their file names and words."""
+    if anonymiser is None:
+        return items
+    return [replace(item, path=masked(anonymiser, item.path), message=masked(anonymiser, item.message),
+                    hint=masked(anonymiser, item.hint)) for item in items]
 
 
 def masked(anonymiser: "Anonymiser | None", value):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportkit.cite import UNKNOWN_CITATION_KEY
@@ -27,16 +27,6 @@ class CheckResult:
 
     def failed(self, strict: bool) -> bool:
         return bool(self.invalid) or any(f.severity == ERROR or strict for f in self.findings)
-
-
-def _hidden(items: list, anonymiser) -> list:
-    """Findings or problems with every protected name masked in their file names and words."""
-    from reportkit.anonymise import masked
-
-    if anonymiser is None:
-        return items
-    return [replace(item, path=masked(anonymiser, item.path), message=masked(anonymiser, item.message),
-                    hint=masked(anonymiser, item.hint)) for item in items]
 
 
 def check_paths(root: Path, cases: list[Path], template_dirs: list[Path], checks: list[Check],
@@ -103,7 +93,7 @@ def check_paths(root: Path, cases: list[Path], template_dirs: list[Path], checks
             if library is not None:
                 add(run_checks(library, config, checks=checks, today=today))
     if cases:  # only a case is built, so the DOCX writer is imported only then
-        from reportkit.anonymise import masked
+        from reportkit.anonymise import masked, names_masked
         from reportkit.build import LibraryCache
         from reportkit.context import anonymiser_for, anonymiser_of_file
         from reportkit.pipeline import Request, run_cases
@@ -116,7 +106,7 @@ def check_paths(root: Path, cases: list[Path], template_dirs: list[Path], checks
         try:  # as the build loaded it, or again when the build stopped before
             loaded = built.inputs.loaded if built.inputs is not None else load_case(case_path)
         except ReportkitError as error:
-            invalid(_hidden(error.problems, anonymiser_of_file(case_path)))
+            invalid(names_masked(error.problems, anonymiser_of_file(case_path)))
             continue
         # What is said about an anonymised case names no protected person, nor its file's name.
         anonymiser = anonymiser_for(loaded)
@@ -131,7 +121,7 @@ def check_paths(root: Path, cases: list[Path], template_dirs: list[Path], checks
             result.cases.append(str(masked(anonymiser, case_path)))
             # The case checks need the case's sections; unknown ids are among build_problems.
             usable = not case_problems(loaded, library)
-            add(_hidden(run_checks(library, config, loaded if usable else None, placeholders,
+            add(names_masked(run_checks(library, config, loaded if usable else None, placeholders,
                                    checks=checks), anonymiser))
         invalid(build_problems)  # after the checks, so that what a check found is not repeated
     result.findings = sorted(findings)
