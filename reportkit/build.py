@@ -22,7 +22,7 @@ from reportkit.leaks import refuse_named
 from reportkit.load.case import LoadedCase, load_case
 from reportkit.load.library import NO_COUNTRY_LIBRARY, Library, Section, load_library
 from reportkit.load.templates import TemplateSetDir, load_template_set
-from reportkit.parse import citations_in, parse_markdown
+from reportkit.parse import cited_keys, parse_markdown
 from reportkit.provenance import library_revision, provenance_record, record_xml
 from reportkit.render import Renderer, region, restore_literals
 from reportkit.select import select_sections
@@ -317,14 +317,13 @@ def build_report(inputs: Inputs, libraries: LibraryCache, output: Path | None = 
 
 def _cited_keys(sections: list[dict], context: dict) -> list[str]:
     """The source ids cited by the rendered sections, the answers and the chronology, in order.
-    A key is never case text, so each text is parsed without its literals, once per process."""
+    A key is never case text, so each text is read as it stands, with its literals' markers."""
     keys: dict[str, None] = {}
     texts = ([section["body"] for section in sections]
              + [question["answer"] for question in context["instructions"]["questions"]]
              + [row["text"] for row in context["chronology"] if row["source"] == "country"])
     for text in texts:
-        for citation in citations_in(parse_markdown(str(text), "", 0)):
-            keys.update(dict.fromkeys(item.key for item in citation.items))
+        keys.update(dict.fromkeys(cited_keys(str(text))))
     return list(keys)
 
 

@@ -5,6 +5,8 @@ Every stage that looks into the tree uses these, so that a new node type is hand
 
 from __future__ import annotations
 
+import re
+import sys
 from dataclasses import fields, is_dataclass, replace
 from typing import Any, Callable, Iterator
 
@@ -82,7 +84,7 @@ def walk(node: Node, change: Callable[[Node], Node],
         if isinstance(node, list):
             return tuple(visit(item) for item in node)
         names = _node_fields(type(node))
-        if names is None:
+        if names is None or (kinds is not None and not _may_hold(type(node), kinds)):
             return node
         updates = {}
         for name in names:
@@ -127,6 +129,49 @@ def _node_fields(kind: type) -> tuple[str, ...] | None:
                 and {part.strip() for part in item.type.split("|")} <= _SCALARS))
         _FIELDS[kind] = names
         return names
+
+
+def _may_hold(kind: type, kinds: type | tuple[type, ...]) -> bool:
+    """Whether a node of `kind` is one of `kinds` or may hold one, however deeply (by the types
+    its fields are declared with): a walk leaves every other node as it is, unvisited."""
+    key = (kind, kinds)
+    try:
+        return _MAY_HOLD[key]
+    except KeyError:
+        found = _MAY_HOLD[key] = any(issubclass(inner, kinds) for inner in (kind, *_inside(kind)))
+        return found
+
+
+_MAY_HOLD: dict[tuple[type, Any], bool] = {}
+
+
+def _inside(kind: type) -> set[type]:
+    """Every node type that a node of `kind` may hold, however deeply."""
+    found: set[type] = set()
+    todo = [kind]
+    while todo:
+        for inner in _declared(todo.pop()):
+            if inner not in found:
+                found.add(inner)
+                todo.append(inner)
+    return found
+
+
+def _declared(kind: type) -> list[type]:
+    """The dataclass types named in the declarations of `kind`'s node fields (a union such as
+    `Inline` stands for its members)."""
+    namespace = vars(sys.modules[kind.__module__])
+    declared = []
+    for item in fields(kind):
+        if item.name not in (_node_fields(kind) or ()):
+            continue
+        annotation = item.type if isinstance(item.type, str) else repr(item.type)
+        for name in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", annotation):
+            value = namespace.get(name)
+            for member in getattr(value, "__args__", None) or (value,):
+                if isinstance(member, type) and is_dataclass(member):
+                    declared.append(member)
+    return declared
 
 
 def _holds_nodes(value: tuple) -> bool:

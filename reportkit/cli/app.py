@@ -200,8 +200,26 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point; `main([...])` can be called from tests."""
     import reportkit.cli.commands  # noqa: F401  (registers the commands)
 
+    args = sys.argv[1:] if argv is None else list(argv)
+    commands, groups = app.registered_commands, app.registered_groups
     try:
-        app(args=argv, prog_name="reportkit", standalone_mode=True)
+        _only_named(args[0] if args else "")
+        app(args=args, prog_name="reportkit", standalone_mode=True)
     except KeyboardInterrupt:
         typer.echo("interrupted; nothing was written", err=True)
         sys.exit(130)
+    finally:  # main may be called again in the same process (tests do)
+        app.registered_commands, app.registered_groups = commands, groups
+
+
+def _only_named(name: str) -> None:
+    """Typer makes the parser of every command on each run; a run that names a command gets only
+    that one's (anything else, `--help` or a misspelt name, still sees them all)."""
+    from typer.main import get_command_name
+
+    command = [info for info in app.registered_commands
+               if (info.name or get_command_name(info.callback.__name__)) == name]
+    group = [info for info in app.registered_groups
+             if (info.name or info.typer_instance.info.name) == name]
+    if command or group:
+        app.registered_commands, app.registered_groups = command, group

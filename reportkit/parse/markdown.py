@@ -422,6 +422,26 @@ def citations_in(blocks) -> list[Citation]:
     return query(tuple(blocks), Citation)
 
 
+def cited_keys(text: str) -> list[str]:
+    """The keys of the citations in Markdown `text`, in reading order and each once: those that
+    `citations_in(parse_markdown(text, "", 0))` finds, read from markdown-it's tokens without
+    building the blocks (a report's regions are tokenised once, then built once, for the report)."""
+    keys: dict[str, None] = {}
+    for _start, piece, is_region in _pieces(text):
+        try:
+            tokens = _region_tokens(piece) if is_region else _parser().parse(piece)
+        except (ValueError, RecursionError) as error:
+            raise ReportkitError(f"cannot parse the Markdown: {error}") from None
+        stack = list(reversed(tokens))
+        while stack:
+            token = stack.pop()
+            if token.type == "citation":
+                keys.update((item["key"], None) for item in token.meta["items"])
+            elif token.children and token.type != "image":  # an image's text is not read
+                stack.extend(reversed(token.children))
+    return list(keys)
+
+
 def _split_paragraphs(content: tuple) -> list[tuple]:
     """One paragraph's inlines, split where case text had a blank line."""
     pieces: list[list] = [[]]
