@@ -277,7 +277,7 @@ def _merge(pieces: list[Inline]) -> list[Inline]:
         if (merged and isinstance(piece, Text) and isinstance(merged[-1], Text)
                 and (piece.bold, piece.italic, piece.code)
                 == (merged[-1].bold, merged[-1].italic, merged[-1].code)):
-            merged[-1] = replace(merged[-1], text=merged[-1].text + piece.text)
+            merged[-1] = Text(merged[-1].text + piece.text, piece.bold, piece.italic, piece.code)
         elif not (isinstance(piece, Text) and not piece.text):
             merged.append(piece)
     return merged
@@ -449,9 +449,9 @@ class _Citer:
                            rows=tuple(tuple(self.in_place(cell) for cell in row)
                                       for row in node.rows))
         if isinstance(node, InlineNote):
-            return replace(node, content=self.in_place(node.content))
+            return _with_content(node, self.in_place(node.content))
         if isinstance(node, (Paragraph, Heading, Link)):
-            return replace(node, content=self.in_text(node.content))
+            return _with_content(node, self.in_text(node.content))
         return node
 
     def notes(self, node):
@@ -461,7 +461,7 @@ class _Citer:
         if isinstance(node, InlineNote):
             return self.typed_note(node)
         if isinstance(node, (Paragraph, Heading, Link)):
-            return replace(node, content=_mark_after_word(node.content))
+            return _with_content(node, _mark_after_word(node.content))
         return node
 
     def entry(self, source: Source) -> tuple[Inline, ...]:
@@ -505,6 +505,14 @@ def resolve_citations(document: Document, sources: dict[str, Source],
     blocks = walk(blocks, lambda node: sources_list, SourcesList)
     return (replace(document, blocks=tuple(blocks), footnotes=tuple(citer.footnotes)),
             list(citer.cited))
+
+
+def _with_content(node, content: tuple[Inline, ...]):
+    """`node` with `content`; `node` itself when its content is the same inlines."""
+    if len(content) == len(node.content) and all(
+            new is old for new, old in zip(content, node.content)):
+        return node
+    return replace(node, content=content)
 
 
 def _mark_after_word(content: tuple[Inline, ...]) -> tuple[Inline, ...]:

@@ -151,7 +151,8 @@ class _Layout:
         for row in (table.header, *table.rows):
             lines = max((self._lines(plain_text(cell), style, width * share - CELL_PADDING)
                          for cell, share in zip(row, shares)), default=1)
-            self.place(lines * style.line + style.before + style.after, self._notes(row))
+            self.place(lines * style.line + style.before + style.after,
+                       self._notes([inline for cell in row for inline in cell]))
 
 
 @dataclass(frozen=True)

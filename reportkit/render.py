@@ -96,6 +96,9 @@ class LiteralStore:
     def __init__(self) -> None:
         self.values: list[str] = []
         self.from_case: set[int] = set()  # the indices of values printed straight from the case
+        # The same text set aside again gets the same marker, so that a report put together
+        # again (with summaries) reads the same around its sections, and parses the same.
+        self._index: dict[tuple[str, bool], int] = {}
 
     def case_values(self) -> list[str]:
         return [self.values[index] for index in sorted(self.from_case)]
@@ -103,13 +106,16 @@ class LiteralStore:
     def add(self, text: str, from_case: bool = False) -> str:
         # Kept whole: a stored text is never searched for markers again, so the marker
         # characters in case text are shown as they are.
-        problem = unwritable_character(text.replace(_VERTICAL_TAB, "\n"))  # kept: a line break
-        if problem:
-            raise UnwritableText(f"the text printed here {problem}")
-        self.values.append(text)
-        if from_case:
-            self.from_case.add(len(self.values) - 1)
-        return marker(len(self.values) - 1)
+        index = self._index.get((text, from_case))
+        if index is None:
+            problem = unwritable_character(text.replace(_VERTICAL_TAB, "\n"))  # kept: a line break
+            if problem:
+                raise UnwritableText(f"the text printed here {problem}")
+            index = self._index[text, from_case] = len(self.values)
+            self.values.append(text)
+            if from_case:
+                self.from_case.add(index)
+        return marker(index)
 
     def protect(self, source: str, filename: str) -> str:
         """A template or section source, ready for Jinja: no character in it can be taken for

@@ -58,9 +58,10 @@ def query(node: Node, kind: type | tuple[type, ...]) -> list:
         current = stack.pop()
         if isinstance(current, kind):
             found.append(current)
-        inner = children(current)
-        if inner:
-            stack.extend(reversed(inner))
+        if _may_hold(type(current), kind):  # else no node of `kind` is inside
+            inner = children(current)
+            if inner:
+                stack.extend(reversed(inner))
     return found
 
 
@@ -77,39 +78,63 @@ def walk(node: Node, change: Callable[[Node], Node],
          kinds: type | tuple[type, ...] | None = None) -> Node:
     """Rebuild `node` bottom-up, passing every node (after its children) through `change`, or
     only the nodes of `kinds` when given. A node whose children all come back unchanged (the
-    same objects) is passed on as it was."""
-    def visit(node: Node) -> Node:
-        if isinstance(node, tuple):
-            return _walk_tuple(node, visit)
-        if isinstance(node, list):
-            return tuple(visit(item) for item in node)
-        names = _node_fields(type(node))
-        if names is None or (kinds is not None and not _may_hold(type(node), kinds)):
-            return node
-        updates = {}
+    same objects) is passed on as it was, and so is one that cannot hold a node of `kinds`."""
+    entered: dict[type, tuple[str, ...] | None] = {}  # per type: its node fields, None: left
+
+    def fields_of(kind: type) -> tuple[str, ...] | None:
+        try:
+            return entered[kind]
+        except KeyError:
+            names = _node_fields(kind)
+            if names is not None and kinds is not None:
+                names = (tuple(name for name, declared in _declared(kind).items()
+                               if any(_may_hold(inner, kinds) for inner in declared))
+                         if _may_hold(kind, kinds) else None)
+            entered[kind] = names
+            return names
+
+    def visit_tuple(value: tuple) -> tuple:
+        result = None
+        for index, item in enumerate(value):
+            kind = type(item)
+            if kind is tuple or kind is list:
+                new = visit_tuple(tuple(item) if kind is list else item)
+            else:
+                names = fields_of(kind)
+                if names is None:
+                    continue
+                new = visit_node(item, names)
+            if new is not item:
+                if result is None:
+                    result = list(value)
+                result[index] = new
+        return value if result is None else tuple(result)
+
+    def visit_node(node: Node, names: tuple[str, ...]) -> Node:
+        updates = None
         for name in names:
             value = getattr(node, name)
             if isinstance(value, tuple):
-                if not (value and _holds_nodes(value)):
+                if not value:
                     continue
-                new = _walk_tuple(value, visit)
-            elif _node_fields(type(value)) is not None:
-                new = visit(value)
+                new = visit_tuple(value)
             else:
-                continue
+                inner = fields_of(type(value))
+                if inner is None:
+                    continue
+                new = visit_node(value, inner)
             if new is not value:
+                if updates is None:
+                    updates = {}
                 updates[name] = new
         if updates:
             node = replace(node, **updates)
         return change(node) if kinds is None or isinstance(node, kinds) else node
 
-    return visit(node)
-
-
-def _walk_tuple(value: tuple, visit: Callable[[Node], Node]) -> tuple:
-    """`visit` over the items of a tuple; the tuple itself when no item changed."""
-    new = tuple(visit(item) for item in value)
-    return value if all(a is b for a, b in zip(new, value)) else new
+    if isinstance(node, (tuple, list)):
+        return visit_tuple(tuple(node))
+    names = fields_of(type(node))
+    return node if names is None else visit_node(node, names)
 
 
 # The fields of each dataclass node type that can hold nodes (None: not a node), looked up once
@@ -150,34 +175,30 @@ def _inside(kind: type) -> set[type]:
     found: set[type] = set()
     todo = [kind]
     while todo:
-        for inner in _declared(todo.pop()):
-            if inner not in found:
-                found.add(inner)
-                todo.append(inner)
+        for declared in _declared(todo.pop()).values():
+            for inner in declared:
+                if inner not in found:
+                    found.add(inner)
+                    todo.append(inner)
     return found
 
 
-def _declared(kind: type) -> list[type]:
-    """The dataclass types named in the declarations of `kind`'s node fields (a union such as
-    `Inline` stands for its members)."""
+def _declared(kind: type) -> dict[str, list[type]]:
+    """For each node field of `kind`, the dataclass types named in its declaration (a union
+    such as `Inline` stands for its members)."""
+    if not is_dataclass(kind):  # text, a number, a sequence: `children` finds nothing in it
+        return {}
     namespace = vars(sys.modules[kind.__module__])
-    declared = []
+    declared: dict[str, list[type]] = {}
     for item in fields(kind):
         if item.name not in (_node_fields(kind) or ()):
             continue
         annotation = item.type if isinstance(item.type, str) else repr(item.type)
-        for name in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", annotation):
-            value = namespace.get(name)
-            for member in getattr(value, "__args__", None) or (value,):
-                if isinstance(member, type) and is_dataclass(member):
-                    declared.append(member)
+        declared[item.name] = [
+            member for name in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", annotation)
+            for member in getattr(namespace.get(name), "__args__", None) or (namespace.get(name),)
+            if isinstance(member, type) and is_dataclass(member)]
     return declared
-
-
-def _holds_nodes(value: tuple) -> bool:
-    first = value[0]
-    return (_node_fields(type(first)) is not None
-            or (isinstance(first, tuple) and (not first or _holds_nodes(first))))
 
 
 def plain_text(node: Node, separator: str = " ") -> str:

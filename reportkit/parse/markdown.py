@@ -351,9 +351,9 @@ def _parse(text: str, path: str, line_offset: int,
            literals: list[str] | None) -> tuple[Block, ...]:
     blocks: list[Block] = []
     regions = 0
-    for start, piece, is_region in _pieces(text):
+    for start, piece, recurs in _pieces(text):
         try:
-            tokens = _region_tokens(piece) if is_region else _parser().parse(piece)
+            tokens = _tokens(piece) if recurs else _parser().parse(piece)
         except (ValueError, RecursionError) as error:
             raise ReportkitError(f"cannot parse the Markdown: {error}", path=path) from None
         builder = _BlockBuilder(tokens, path, line_offset + start, literals, piece.splitlines(),
@@ -367,7 +367,8 @@ def _parse(text: str, path: str, line_offset: int,
 # render.region), and the same region text recurs: in the sections read before the report is
 # rendered, in a report put together again with summaries, in every report of a batch. So a
 # report is parsed piece by piece, at the lines where a top-level region starts and ends, and
-# each region's tokens are kept (tokens carry no path, line offset or case text).
+# each piece's tokens are kept (tokens carry no path, line offset or case text: the text between
+# regions recurs too, as case text is set aside behind the same markers each time).
 _REGION_FENCE = re.compile(r"(:{12,}) \{[^\n]*\.region\b")
 _DIV_OPEN = re.compile(r":{3,}[ \t]*\{")
 _DIV_CLOSE = re.compile(r":{3,}[ \t]*$")
@@ -377,9 +378,9 @@ _WHOLE = re.compile(r"^ {0,3}\[[^\]\n]+\]:|```|~~~|\r|\x00", re.M)
 
 
 def _pieces(text: str) -> list[tuple[int, str, bool]]:
-    """(first line, text, is a region) for each piece of `text`, in order; the whole text as one
-    piece when it holds no top-level region, or anything that makes its pieces depend on each
-    other."""
+    """(first line, text, recurs) for each piece of `text`, in order: the pieces of a report,
+    which recur, or the whole text as one piece (which does not) when it holds no top-level
+    region, or anything that makes its pieces depend on each other."""
     whole = [(0, text, False)]
     if ".region" not in text or _WHOLE.search(text):
         return whole
@@ -395,7 +396,7 @@ def _pieces(text: str) -> list[tuple[int, str, bool]]:
         opening = _REGION_FENCE.match(line)
         if opening and depth == 0:
             if number > start:
-                pieces.append((start, "\n".join(lines[start:number]) + "\n", False))
+                pieces.append((start, "\n".join(lines[start:number]) + "\n", True))
             start, fence = number, opening.group(1)
         elif _DIV_OPEN.match(line):
             depth += 1
@@ -408,13 +409,14 @@ def _pieces(text: str) -> list[tuple[int, str, bool]]:
     if start < len(lines):
         rest = "\n".join(lines[start:])
         if rest:
-            pieces.append((start, rest, False))
+            pieces.append((start, rest, True))
     return pieces
 
 
-@lru_cache(maxsize=2048)
-def _region_tokens(text: str) -> list[Token]:
-    return _parser().parse(text)
+@lru_cache(maxsize=4096)
+def _tokens(piece: str) -> list[Token]:
+    """A piece's tokens, made once per process (they are only read)."""
+    return _parser().parse(piece)
 
 
 def citations_in(blocks) -> list[Citation]:
@@ -422,14 +424,16 @@ def citations_in(blocks) -> list[Citation]:
     return query(tuple(blocks), Citation)
 
 
-def cited_keys(text: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def cited_keys(text: str) -> tuple[str, ...]:
     """The keys of the citations in Markdown `text`, in reading order and each once: those that
     `citations_in(parse_markdown(text, "", 0))` finds, read from markdown-it's tokens without
-    building the blocks (a report's regions are tokenised once, then built once, for the report)."""
+    building the blocks (a report's regions are tokenised once, then built once, for the report);
+    once per process for the same text."""
     keys: dict[str, None] = {}
-    for _start, piece, is_region in _pieces(text):
+    for _start, piece, recurs in _pieces(text):
         try:
-            tokens = _region_tokens(piece) if is_region else _parser().parse(piece)
+            tokens = _tokens(piece) if recurs else _parser().parse(piece)
         except (ValueError, RecursionError) as error:
             raise ReportkitError(f"cannot parse the Markdown: {error}") from None
         stack = list(reversed(tokens))
@@ -439,7 +443,7 @@ def cited_keys(text: str) -> list[str]:
                 keys.update((item["key"], None) for item in token.meta["items"])
             elif token.children and token.type != "image":  # an image's text is not read
                 stack.extend(reversed(token.children))
-    return list(keys)
+    return tuple(keys)
 
 
 def _split_paragraphs(content: tuple) -> list[tuple]:
