@@ -36,8 +36,9 @@ def test_a_report_is_parsed_as_its_regions_are_alone_and_together():
     text = (f"# Title\n\nBefore.\n\n{first}\n- a list\n\n{second}\n::: {{.toc}}\n:::\n\n{first}"
             "After *all*.\n")
     pieces = markdown._pieces(text)
-    assert [is_region for _, _, is_region in pieces] == [False, True, False, True, False, True,
-                                                          False]
+    assert [markdown._REGION_FENCE.match(piece) is not None for _, piece, _ in pieces] == [
+        False, True, False, True, False, True, False]
+    assert all(recurs for _, _, recurs in pieces)  # each piece's tokens are kept
     whole = markdown._BlockBuilder(markdown._parser().parse(text), "r.md", 5, None,
                                    text.splitlines())
     assert markdown._parse(text, "r.md", 5, None) == tuple(whole.blocks_until(None))
