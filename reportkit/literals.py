@@ -23,6 +23,6 @@ def marker(index: int) -> str:
 
 def restore(text: str, literals: list[str] | None) -> str:
     """`text` with each marker replaced by its stored text (None: text straight from a file)."""
-    if literals is None:
+    if literals is None or LITERAL_OPEN not in text:
         return text
     return LITERAL.sub(lambda match: literals[int(match.group(1))], text)

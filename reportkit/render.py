@@ -170,7 +170,13 @@ def _too_large() -> SecurityError:
 
 
 def _refuse_large(value: Any) -> Any:
-    if _size(value) > _VALUE_LIMIT.get():
+    if isinstance(value, str):  # most values: measured without walking anything
+        size = len(value)
+    elif isinstance(value, (list, tuple, dict, set, frozenset)):
+        size = _size(value)
+    else:
+        return value
+    if size > _VALUE_LIMIT.get():
         raise _too_large()
     return value
 
@@ -399,6 +405,10 @@ class _TemplateSetLoader(FileSystemLoader):
         return self.literals.protect(source, filename), filename, uptodate
 
 
+# What Jinja would change in a section's text: its delimiters, and line endings it rewrites.
+_TEMPLATE_SYNTAX = re.compile(r"\{[{%#]|\r")
+
+
 class _SectionLoader(BaseLoader):
     """Serves section bodies by id, padded so Jinja's line numbers are the file's."""
 
@@ -406,9 +416,10 @@ class _SectionLoader(BaseLoader):
         self.sources: dict[str, tuple[str, str]] = {}
         self.literals = literals
 
-    def add(self, name: str, body: str, path: Path, body_line: int) -> None:
+    def add(self, name: str, body: str, path: Path, body_line: int) -> str:
         source = self.literals.protect("\n" * (body_line - 1) + body, str(path))
         self.sources[name] = (source, str(path))
+        return source
 
     def get_source(self, environment, template):
         if template not in self.sources:
@@ -504,9 +515,12 @@ class Renderer:
 
     def render_section(self, name: str, body: str, path: Path, body_line: int,
                        context: dict[str, Any]) -> Markdown:
-        self.section_loader.add(name, body, path, body_line)
-        return Markdown(self.literals.line_breaks(
-            _render(self.section_env, name, context, {str(path)}, (), self._limit(context))))
+        source = self.section_loader.add(name, body, path, body_line)
+        if _TEMPLATE_SYNTAX.search(source):
+            source = _render(self.section_env, name, context, {str(path)}, (),
+                             self._limit(context))
+        # else plain Markdown, as most sections are: Jinja would give it back as it is
+        return Markdown(self.literals.line_breaks(source))
 
     def render_report(self, template_name: str, context: dict[str, Any]) -> str:
         return self.literals.line_breaks(

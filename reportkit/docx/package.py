@@ -105,7 +105,9 @@ _FIXED_TIME = (0 << 11) | (0 << 5) | 0, ((1980 - 1980) << 9) | (1 << 5) | 1  # 0
 
 
 def _deflate(blob: bytes) -> tuple[bytes, int]:
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    # The fastest level: a report's XML compresses three times faster than at zlib's default,
+    # to a file about a fifth larger.
+    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
     return compressor.compress(blob) + compressor.flush(), zlib.crc32(blob)
 
 

@@ -13,7 +13,7 @@ from reportkit.document import (Block, BlockQuote, Citation, CiteItem, Heading, 
                                 Paragraph, Placeholder, Region, SourcesList, Table,
                                 TableOfContents, Text)
 from reportkit.errors import ReportkitError
-from reportkit.literals import LINE_BREAK, LITERAL, restore
+from reportkit.literals import LINE_BREAK, LITERAL, LITERAL_OPEN, restore
 from reportkit.parse.syntax import make_parser, parse_div_attributes
 from reportkit.walk import query
 
@@ -200,7 +200,8 @@ class _BlockBuilder:
         def emit_text(text: str, code: bool = False) -> None:
             # Split on case-text markers: a literal follows the paragraph rule of case prose,
             # and a vertical tab in it (Word's manual line break) is a line break.
-            pieces = [text] if self.literals is None else LITERAL.split(text)
+            pieces = [text] if self.literals is None or LITERAL_OPEN not in text \
+                else LITERAL.split(text)
             for index, piece in enumerate(pieces):
                 if not index % 2:
                     if piece:
@@ -374,7 +375,13 @@ _DIV_OPEN = re.compile(r":{3,}[ \t]*\{")
 _DIV_CLOSE = re.compile(r":{3,}[ \t]*$")
 # What makes one piece of Markdown depend on another (link reference definitions), or what a
 # line-by-line reading of fences could mistake (code fences, line endings markdown-it rewrites).
-_WHOLE = re.compile(r"^ {0,3}\[[^\]\n]+\]:|```|~~~|\r|\x00", re.M)
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:", re.M)
+
+
+def _depends(text: str) -> bool:
+    """Whether `text` holds any of those (substrings first: the pattern is slow on a report)."""
+    return (any(mark in text for mark in ("```", "~~~", "\r", "\x00"))
+            or ("]:" in text and _LINK_DEFINITION.search(text) is not None))
 
 
 def _pieces(text: str) -> list[tuple[int, str, bool]]:
@@ -382,7 +389,7 @@ def _pieces(text: str) -> list[tuple[int, str, bool]]:
     which recur, or the whole text as one piece (which does not) when it holds no top-level
     region, or anything that makes its pieces depend on each other."""
     whole = [(0, text, False)]
-    if ".region" not in text or _WHOLE.search(text):
+    if ".region" not in text or _depends(text):
         return whole
     lines = text.split("\n")
     pieces: list[tuple[int, str, bool]] = []
