@@ -9,7 +9,6 @@ boundaries, spacing, hyperlink styling)."""
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 
 from reportkit.document import (BlockQuote, Document, Heading, Link, LineBreak,
@@ -17,7 +16,11 @@ from reportkit.document import (BlockQuote, Document, Heading, Link, LineBreak,
                                 SourcesList, Table, TableOfContents, Text)
 from reportkit.walk import body_blocks, plain_text
 
-_SPACE = re.compile(r"\s+")
+
+
+def _spaced(text: str) -> str:
+    """Each run of white space one space, none at the ends."""
+    return " ".join(text.split())
 
 
 def short_hash(text: str) -> str:
@@ -52,7 +55,7 @@ def inline_text(content, formatting: bool = True) -> str:
     joined = "".join(pieces)
     if formatting:  # **a****b** and **a** **b** are the same bold text
         joined = joined.replace("****", "").replace("** **", " ")
-    return _SPACE.sub(" ", joined).strip()
+    return _spaced(joined)
 
 
 def unit_text(block) -> str:
@@ -62,7 +65,7 @@ def unit_text(block) -> str:
     if isinstance(block, Table):  # formatting in tables is the template's (bold header row)
         rows = [" | ".join(inline_text(cell, formatting=False) for cell in row)
                 for row in ((block.header,) if block.header else ()) + tuple(block.rows)]
-        return _SPACE.sub(" ", " / ".join(rows)).strip()
+        return _spaced(" / ".join(rows))
     if isinstance(block, (ListBlock, BlockQuote)):
         return " ".join(unit_text(inner) for inner in units(block))
     return ""
@@ -121,4 +124,4 @@ def _outside(block, regions: dict[str, str], template: set[str], headings) -> No
         texts = [inline_text(entry) for entry in block.entries]
     else:
         texts = [unit_text(unit) for unit in units(block)]
-    template.update(short_hash(_SPACE.sub(" ", text).strip()) for text in texts if text.strip())
+    template.update(short_hash(_spaced(text)) for text in texts if text.strip())
