@@ -158,6 +158,7 @@ def part_problems(loaded: LoadedCase, library: Library, parts: list[str],
 def template_citation_problems(library: Library, template_folder: Path) -> list[Problem]:
     """Citation keys written in a template set's own files, each at its file and line (once
     rendered, a template's text is one report, whose lines are no longer the file's)."""
+    from reportkit.parse.markdown import keep_parsed
     from reportkit.render import base_folder
 
     problems = []
@@ -166,5 +167,6 @@ def template_citation_problems(library: Library, template_folder: Path) -> list[
         for path in sorted(top.rglob("*.j2")):
             if not path.resolve().is_relative_to(folder):
                 continue  # never read through a link out of the set, as the renderer never does
+            keep_parsed([path])  # a template's own text, read again by the next run
             problems.extend(citation_problems(library, read_text(path), str(path), 1))
     return problems

@@ -400,13 +400,21 @@ class _TemplateSetLoader(FileSystemLoader):
                 environment, template[len(prefix):])
         else:
             source, filename, uptodate = super().get_source(environment, template)
-        if not any(Path(filename).resolve().is_relative_to(folder) for folder in self.folders):
+        real = _real_path(filename)
+        if not any(real.is_relative_to(folder) for folder in self.folders):
             raise TemplateNotFound(template)
         return self.literals.protect(source, filename), filename, uptodate
 
 
 # What Jinja would change in a section's text: its delimiters, and line endings it rewrites.
 _TEMPLATE_SYNTAX = re.compile(r"\{[{%#]|\r")
+
+
+@functools.lru_cache(maxsize=256)
+def _real_path(filename: str) -> Path:
+    """A template file's real path, worked out once per process (each report loads the same
+    templates again)."""
+    return Path(filename).resolve()
 
 
 class _SectionLoader(BaseLoader):

@@ -15,10 +15,10 @@ from reportkit.walk import query
 
 @pytest.fixture
 def kept(tmp_path, monkeypatch):
-    """A fresh cache folder, and no blocks kept in this process; /library/sections kept."""
+    """A fresh cache folder, and no blocks kept in this process; /library/sections/a.md kept."""
     monkeypatch.setenv("REPORTKIT_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(markdown, "_KEPT", markdown._ParsedOnDisk())
-    markdown.keep_parsed_under(Path("/library/sections"))
+    markdown.keep_parsed([Path("/library/sections/a.md")])
     markdown._parsed_source.cache_clear()
     yield tmp_path
     markdown._parsed_source.cache_clear()
@@ -53,9 +53,11 @@ def test_an_unreadable_kept_file_is_parsed_again(kept):
 
 
 def test_text_from_anywhere_else_is_never_kept(kept):
-    """A case's answer is personal data: parsed, it stays in memory only."""
+    """A case's answer is personal data: parsed, it stays in memory only, even beside a kept
+    file (a case kept in a template folder, say)."""
     parsed("Rosa Quispe said so [@key].", "/cases/rosa/answers/q1.md", 0)
     parsed("Rosa Quispe said so [@key].", "/cases/rosa.yaml", 12)
+    parsed("Rosa Quispe said so [@key].", "/library/sections/rosa.yaml", 12)
     assert not list(kept.rglob("*.pickle"))
 
 

@@ -214,8 +214,9 @@ def load_library(root: Path, country: str) -> Library:
     chronology = load_chronology(country_dir / "chronology.yaml")
     if problems:
         raise ReportkitError.from_problems(problems)
-    from reportkit.parse.markdown import keep_parsed_under
+    from reportkit.parse.markdown import keep_parsed
 
-    keep_parsed_under(country_dir / "sections")  # for build and check alike
+    # For build and check alike: the sections, and the chronology's texts.
+    keep_parsed([*(section.path for section in sections.values()), country_dir / "chronology.yaml"])
     return Library(root, country, info, profiles, sources, source_lines, sources_path,
                    sections, chronology)

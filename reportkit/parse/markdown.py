@@ -268,8 +268,9 @@ def parse_markdown(text: str, path: str, line_offset: int = 0,
     """Parse Markdown that starts `line_offset` lines into the file `path`.
 
     The blocks are immutable, so a library's texts, which `check`'s rules each read, are parsed
-    once per process, and a library section's blocks are kept on disk for the next run
-    (`keep_parsed_under`); rendered reports, which carry their case's literals, are not kept."""
+    once per process, and the blocks of a library's and a template set's own files are kept on
+    disk for the next run (`keep_parsed`); rendered reports, which carry their case's literals,
+    are not kept."""
     if literals is None:
         return _parsed_source(text, path, line_offset)
     return _parse(text, path, line_offset, literals)
@@ -282,15 +283,17 @@ def _parsed_source(text: str, path: str, line_offset: int) -> tuple[Block, ...]:
     return _KEPT.get(text, path, line_offset)
 
 
-def keep_parsed_under(folder: Path) -> None:
-    """Keep the blocks of the Markdown files in `folder` (a library's sections) between runs.
-    Nothing else is kept on disk: case text is personal data and stays in the case's folder."""
-    _KEPT.folders.update((folder, folder.resolve()))  # as the library names its files, and real
+def keep_parsed(files) -> None:
+    """Keep the blocks of the Markdown in these files (a library's sections and chronology, a
+    template set's templates) between runs. Nothing else is kept on disk, whatever folder it is
+    in: case text is personal data and stays in the case's folder."""
+    for file in files:
+        _KEPT.files.update((str(file), str(Path(file).resolve())))  # as named, and real
 
 
 class _ParsedOnDisk:
-    """The blocks of each library section, kept between runs in the user's cache folder (as
-    compiled templates are): a library's sections are parsed again only when they change.
+    """The blocks of library and template text, kept between runs in the user's cache folder (as
+    compiled templates are): they are parsed again only when they change.
 
     One file per place (file and first line), holding the text's digest and its blocks, so the
     folder holds one entry per place whatever the edits. The folder is per version of reportkit,
@@ -301,7 +304,7 @@ class _ParsedOnDisk:
 
     def __init__(self) -> None:
         self._folder: Path | None | bool = False  # False: not opened yet
-        self.folders: set[Path] = set()  # whose files' blocks are kept (keep_parsed_under)
+        self.files: set[str] = set()  # whose blocks are kept (keep_parsed)
 
     def folder(self) -> Path | None:
         if self._folder is False:
@@ -320,8 +323,7 @@ class _ParsedOnDisk:
 
         from reportkit.cache import write_entry
 
-        parent = Path(path).parent
-        if parent not in self.folders and parent.resolve() not in self.folders:
+        if path not in self.files and str(Path(path).resolve()) not in self.files:
             return _parse(text, path, line_offset, None)
         folder = self.folder()
         if folder is None:
