@@ -471,15 +471,19 @@ class Renderer:
         self.report_loader = _TemplateSetLoader(template_dir, self.literals)
         self.report_env = self._environment(self.report_loader)
         self.section_env = self._environment(self.section_loader)
-        self._limits: dict[int, tuple[dict, int]] = {}  # id(context) -> (context, value limit)
+        self._sizes: dict[int, tuple[Any, int]] = {}  # id(value) -> (value, its size)
 
     def _limit(self, context: dict[str, Any]) -> int:
-        """The bound on one value for templates given `context`, measured once per context."""
-        known = self._limits.get(id(context))
-        if known is None or known[0] is not context:
-            known = self._limits[id(context)] = (context, max(MAX_STRING,
-                                                             DATA_FACTOR * _size(context)))
-        return known[1]
+        """The bound on one value for templates given `context`. The context is measured value
+        by value, each once per renderer: a report put together again (with summaries) shares
+        most of its context with the first."""
+        total = 2
+        for name, value in context.items():
+            known = self._sizes.get(id(value))
+            if known is None or known[0] is not value:
+                known = self._sizes[id(value)] = (value, _size(value))
+            total += len(name) + known[1] + 8
+        return max(MAX_STRING, DATA_FACTOR * total)
 
     def _environment(self, loader: BaseLoader) -> ImmutableSandboxedEnvironment:
         env = _ReportSandbox(loader=loader, undefined=StrictUndefined, finalize=self._finalize,
