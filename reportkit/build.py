@@ -222,6 +222,9 @@ class _Composer:
         self.context = report_context(loaded, library, [], self.anonymiser, template_set,
                                       inputs.options)
         self._bodies: dict[tuple[str, bool], str] = {}
+        # A library section given back as its file has it (no template syntax): its text in
+        # the report, and the blocks parsed from the file, which the report's parse uses.
+        self.known: dict[str, tuple] = {}
 
     def body(self, section: Section, summarised: bool) -> str:
         """A section's Markdown as the report shows it: a library section rendered with the
@@ -232,14 +235,15 @@ class _Composer:
             if section.path == self.inputs.loaded.path:  # a case's own section is case text
                 text = anonymiser.scrub(section.body, markdown=True) if anonymiser else section.body
                 self._bodies[key] = renderer.case_markdown(text, section.path)
-            elif summarised:
-                self._bodies[key] = renderer.render_section(
-                    f"summary:{section.id}", section.meta.summary, section.path,
-                    section.summary_line or 1, self.context)
             else:
-                self._bodies[key] = renderer.render_section(
-                    f"section:{section.id}", section.body, section.path, section.body_line,
-                    self.context)
+                name, text, line = ((f"summary:{section.id}", section.meta.summary,
+                                     section.summary_line or 1) if summarised else
+                                    (f"section:{section.id}", section.body, section.body_line))
+                rendered = self._bodies[key] = renderer.render_section(
+                    name, text, section.path, line, self.context)
+                if rendered.strip("\n") == text.strip("\n"):
+                    self.known[text.strip("\n")] = parse_markdown(text, str(section.path),
+                                                                   line - 1)
         return self._bodies[key]
 
     def compose(self, summarised: frozenset[str]) -> Draft:
@@ -275,11 +279,12 @@ class _Composer:
                    "instructions": instructions}
         # What the methodology paragraph says about how the cited sources were consulted.
         context["evidence"] = evidence_summary(
-            _cited_keys(rendered, context), library.sources)
+            _cited_keys(rendered, context, self.known), library.sources)
         markdown = renderer.render_report(config.report, context)
         # Parse, then turn citations into footnotes.
         template_path = str(template_set.path / config.report)
-        blocks = parse_markdown(markdown, template_path, 0, renderer.literals.values)
+        blocks = parse_markdown(markdown, template_path, 0, renderer.literals.values,
+                                self.known)
         document = Document(blocks, _metadata(loaded, library, config.language, anonymiser))
         document, cited = resolve_citations(document, library.sources,
                                             template_set.citation_style)
@@ -315,7 +320,7 @@ def build_report(inputs: Inputs, libraries: LibraryCache, output: Path | None = 
                                              library.source_lines))
 
 
-def _cited_keys(sections: list[dict], context: dict) -> list[str]:
+def _cited_keys(sections: list[dict], context: dict, known: dict[str, tuple]) -> list[str]:
     """The source ids cited by the rendered sections, the answers and the chronology, in order.
     A key is never case text, so each text is read as it stands, with its literals' markers."""
     keys: dict[str, None] = {}
@@ -323,7 +328,7 @@ def _cited_keys(sections: list[dict], context: dict) -> list[str]:
              + [question["answer"] for question in context["instructions"]["questions"]]
              + [row["text"] for row in context["chronology"] if row["source"] == "country"])
     for text in texts:
-        keys.update(dict.fromkeys(cited_keys(str(text))))
+        keys.update(dict.fromkeys(cited_keys(str(text), known)))
     return list(keys)
 
 

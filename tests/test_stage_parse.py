@@ -45,3 +45,33 @@ def test_a_report_is_parsed_as_its_regions_are_alone_and_together():
     # A link reference defined in one place and used in another: parsed whole.
     linked = f"{first}\nSee [the page][p].\n\n[p]: https://example.org\n"
     assert markdown._pieces(linked) == [(0, linked, False)]
+
+
+def test_a_library_section_in_a_report_has_the_blocks_parsed_from_its_file():
+    """A region whose text is a section as its file has it takes the blocks parsed from the file
+    (with the file's lines); they are the blocks the report's own text would give."""
+    from dataclasses import replace
+
+    from reportkit.document import Citation, Heading, Paragraph, Region
+    from reportkit.parse import markdown
+    from reportkit.render import region
+    from reportkit.walk import walk
+
+    body = "Para *one* [@key, p. 3].\n\n- item\n- item two\n\n| A | B |\n|---|---|\n| 1 | [@k2] |"
+    from_file = markdown.parse_markdown(body, "library/s.md", 7)
+    report = (f"# Title\n\n{region('answer', 'q1', 'An answer.')}\n"
+              f"{region('library_section', 's', body)}\nAfter.\n")
+    known = markdown.parse_markdown(report, "report.md", 0, [], {body: from_file})
+    read = markdown.parse_markdown(report, "report.md", 0, [])
+    assert [type(block) for block in known] == [Heading, Region, Region, Paragraph]
+    assert known[2].blocks is from_file
+    assert known[2].blocks[0].origin.path == "library/s.md" and known[2].blocks[0].origin.line == 8
+
+    def unplaced(node):
+        return replace(node, origin=None)
+
+    kinds = (Paragraph, Heading, Citation)
+    assert walk(known, unplaced, kinds) == walk(read, unplaced, kinds)
+    # Text that is not the section as its file has it is read as it stands.
+    other = markdown.parse_markdown(report, "report.md", 0, [], {"Other text.": from_file})
+    assert other == read

@@ -264,16 +264,19 @@ class _BlockBuilder:
 
 
 def parse_markdown(text: str, path: str, line_offset: int = 0,
-                   literals: list[str] | None = None) -> tuple[Block, ...]:
+                   literals: list[str] | None = None,
+                   known: dict[str, tuple[Block, ...]] | None = None) -> tuple[Block, ...]:
     """Parse Markdown that starts `line_offset` lines into the file `path`.
 
     The blocks are immutable, so a library's texts, which `check`'s rules each read, are parsed
     once per process, and the blocks of a library's and a template set's own files are kept on
     disk for the next run (`keep_parsed`); rendered reports, which carry their case's literals,
-    are not kept."""
-    if literals is None:
+    are not kept. `known` gives, for the text of a region (a report's library section, as its
+    file has it), the blocks already parsed from that file: they are the region's blocks, with
+    the file's lines."""
+    if literals is None and not known:
         return _parsed_source(text, path, line_offset)
-    return _parse(text, path, line_offset, literals)
+    return _parse(text, path, line_offset, literals, known)
 
 
 @lru_cache(maxsize=8192)
@@ -287,8 +290,7 @@ def keep_parsed(files) -> None:
     """Keep the blocks of the Markdown in these files (a library's sections and chronology, a
     template set's templates) between runs. Nothing else is kept on disk, whatever folder it is
     in: case text is personal data and stays in the case's folder."""
-    for file in files:
-        _KEPT.files.update((str(file), str(Path(file).resolve())))  # as named, and real
+    _KEPT.files.update(str(file) for file in files)  # as the loaders name them to the parser
 
 
 class _ParsedOnDisk:
@@ -323,7 +325,7 @@ class _ParsedOnDisk:
 
         from reportkit.cache import write_entry
 
-        if path not in self.files and str(Path(path).resolve()) not in self.files:
+        if path not in self.files:
             return _parse(text, path, line_offset, None)
         folder = self.folder()
         if folder is None:
@@ -350,11 +352,16 @@ class _ParsedOnDisk:
 
 _KEPT = _ParsedOnDisk()
 
-def _parse(text: str, path: str, line_offset: int,
-           literals: list[str] | None) -> tuple[Block, ...]:
+def _parse(text: str, path: str, line_offset: int, literals: list[str] | None,
+           known: dict[str, tuple[Block, ...]] | None = None) -> tuple[Block, ...]:
     blocks: list[Block] = []
     regions = 0
     for start, piece, recurs in _pieces(text):
+        region = _known_region(piece, known, regions + 1) if recurs and known else None
+        if region is not None:
+            blocks.append(region)
+            regions += 1
+            continue
         try:
             tokens = _tokens(piece) if recurs else _parser().parse(piece)
         except (ValueError, RecursionError) as error:
@@ -422,6 +429,27 @@ def _pieces(text: str) -> list[tuple[int, str, bool]]:
     return pieces
 
 
+def _known_region(piece: str, known: dict[str, tuple[Block, ...]], number: int) -> Region | None:
+    """The Region that `piece` is, when it is one region (as render.region writes it) whose
+    text `known` gives the blocks of; None otherwise."""
+    opening = _REGION_FENCE.match(piece)
+    if opening is None:
+        return None
+    fence = opening.group(1)
+    first = piece.find("\n")
+    closing = f"\n{fence}\n"
+    if first < 0 or not piece.endswith(closing) or len(piece) < first + len(closing):
+        return None
+    blocks = known.get(piece[first + 1:len(piece) - len(closing)])
+    if blocks is None:
+        return None
+    classes, values = parse_div_attributes(piece[len(fence):first].strip())
+    if REGION_CLASS not in classes or values.get("kind") not in REGION_KINDS or not values.get("id"):
+        return None  # parsed as any other piece, which says what is wrong
+    return Region(values["kind"], values["id"], values.get("digest", ""), region_marker(number),
+                  blocks)
+
+
 @lru_cache(maxsize=4096)
 def _tokens(piece: str) -> list[Token]:
     """A piece's tokens, made once per process (they are only read)."""
@@ -433,25 +461,35 @@ def citations_in(blocks) -> list[Citation]:
     return query(tuple(blocks), Citation)
 
 
-@lru_cache(maxsize=4096)
-def cited_keys(text: str) -> tuple[str, ...]:
+def cited_keys(text: str, known: dict[str, tuple[Block, ...]] | None = None) -> tuple[str, ...]:
     """The keys of the citations in Markdown `text`, in reading order and each once: those that
-    `citations_in(parse_markdown(text, "", 0))` finds, read from markdown-it's tokens without
-    building the blocks (a report's regions are tokenised once, then built once, for the report);
-    once per process for the same text."""
+    `citations_in(parse_markdown(text, "", 0, None, known))` finds, read from markdown-it's
+    tokens without building the blocks (a report's regions are tokenised once, then built once,
+    for the report), or from the blocks `known` gives a region."""
     keys: dict[str, None] = {}
     for _start, piece, recurs in _pieces(text):
-        try:
-            tokens = _tokens(piece) if recurs else _parser().parse(piece)
-        except (ValueError, RecursionError) as error:
-            raise ReportkitError(f"cannot parse the Markdown: {error}") from None
-        stack = list(reversed(tokens))
-        while stack:
-            token = stack.pop()
-            if token.type == "citation":
-                keys.update((item["key"], None) for item in token.meta["items"])
-            elif token.children and token.type != "image":  # an image's text is not read
-                stack.extend(reversed(token.children))
+        region = _known_region(piece, known, 1) if recurs and known else None
+        keys.update(dict.fromkeys(_piece_keys(piece, recurs) if region is None else
+                                  (item.key for citation in citations_in(region.blocks)
+                                   for item in citation.items)))
+    return tuple(keys)
+
+
+@lru_cache(maxsize=4096)
+def _piece_keys(piece: str, recurs: bool) -> tuple[str, ...]:
+    """The keys cited in one piece of Markdown, in order (once per process for the same piece)."""
+    try:
+        tokens = _tokens(piece) if recurs else _parser().parse(piece)
+    except (ValueError, RecursionError) as error:
+        raise ReportkitError(f"cannot parse the Markdown: {error}") from None
+    keys: list[str] = []
+    stack = list(reversed(tokens))
+    while stack:
+        token = stack.pop()
+        if token.type == "citation":
+            keys.extend(item["key"] for item in token.meta["items"])
+        elif token.children and token.type != "image":  # an image's text is not read
+            stack.extend(reversed(token.children))
     return tuple(keys)
 
 
