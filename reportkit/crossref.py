@@ -50,14 +50,16 @@ def library_problems(library: Library) -> list[Problem]:
 
 def citation_problems(library: Library, markdown: str, path: str, first_line: int) -> list[Problem]:
     return [unknown_key_problem(key, library, path, line)
-            for key, line in cited_keys(markdown, path, first_line) if key not in library.sources]
+            for key, line in cited_keys_at(markdown, path, first_line) if key not in library.sources]
 
 
 @lru_cache(maxsize=8192)
-def cited_keys(markdown: str, path: str, first_line: int) -> tuple[tuple[str, int | None], ...]:
-    """Each key cited in `markdown` (starting on `first_line` of `path`), with its line: found
-    once per process for each text (a library's are read by the build's cross-checks, the
-    anonymity check and `check`'s L002)."""
+def cited_keys_at(markdown: str, path: str,
+                  first_line: int) -> tuple[tuple[str, int | None], ...]:
+    """Each key cited in `markdown` (starting on `first_line` of `path`), with its line, for a
+    message that names the place: found once per process for each text (a library's are read by
+    the build's cross-checks, the anonymity check and `check`'s L002). `parse.cited_keys` finds
+    the keys alone, without parsing into blocks."""
     return tuple((item.key, citation.origin.line if citation.origin else None)
                  for citation in citations_in(parse_markdown(markdown, path, first_line - 1))
                  for item in citation.items)

@@ -63,7 +63,7 @@ def _allowed_for(loaded, source_id: str) -> list[str]:
 def library_leaks(anonymiser: Anonymiser, loaded, library, sections) -> list[Leak]:
     """Library text this report uses that names a protected person: the selected library sections,
     the chronology entries for the applicant's profiles, and the sources those cite."""
-    from reportkit.crossref import cited_keys  # crossref uses this module's checks
+    from reportkit.crossref import cited_keys_at  # crossref uses this module's checks
     from reportkit.select import serves
 
     found: list[Leak] = []
@@ -76,7 +76,7 @@ def library_leaks(anonymiser: Anonymiser, loaded, library, sections) -> list[Lea
                 found.append(Leak(where, _excerpt(mask(piece, matches), matches), path, number))
 
     def cites(markdown: str, path, line: int) -> None:
-        cited.update((key, None) for key, _ in cited_keys(markdown, str(path), line))
+        cited.update((key, None) for key, _ in cited_keys_at(markdown, str(path), line))
 
     for section in sections:
         if section.path == loaded.path:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import fields, is_dataclass, replace
+from functools import lru_cache
 from typing import Any, Callable, Iterator
 
 from reportkit.document import (BlockQuote, Document, Footnote, Heading, InlineNote, LineBreak,
@@ -137,23 +138,9 @@ def walk(node: Node, change: Callable[[Node], Node],
     return node if names is None else visit_node(node, names)
 
 
-# The fields of each dataclass node type that can hold nodes (None: not a node), looked up once
-# per type. A field declared with scalar types only (text, flags, numbers) never holds one.
-_FIELDS: dict[type, tuple[str, ...] | None] = {}
-_SCALARS = {"str", "bool", "int", "float", "None", "tuple[float, ...]"}
-
-
 def _node_fields(kind: type) -> tuple[str, ...] | None:
-    try:
-        return _FIELDS[kind]
-    except KeyError:
-        names = None
-        if is_dataclass(kind):
-            names = tuple(item.name for item in fields(kind) if not (
-                isinstance(item.type, str)
-                and {part.strip() for part in item.type.split("|")} <= _SCALARS))
-        _FIELDS[kind] = names
-        return names
+    """The fields of a dataclass node type that can hold nodes (None: not a node)."""
+    return tuple(_declared(kind)) if is_dataclass(kind) else None
 
 
 def _may_hold(kind: type, kinds: type | tuple[type, ...]) -> bool:
@@ -183,21 +170,23 @@ def _inside(kind: type) -> set[type]:
     return found
 
 
+@lru_cache(maxsize=None)
 def _declared(kind: type) -> dict[str, list[type]]:
-    """For each node field of `kind`, the dataclass types named in its declaration (a union
-    such as `Inline` stands for its members)."""
+    """For each field of `kind` that can hold nodes, the dataclass types named in its declaration
+    (a union such as `Inline` stands for its members); a field of text, flags or numbers has
+    none and is left out."""
     if not is_dataclass(kind):  # text, a number, a sequence: `children` finds nothing in it
         return {}
     namespace = vars(sys.modules[kind.__module__])
     declared: dict[str, list[type]] = {}
     for item in fields(kind):
-        if item.name not in (_node_fields(kind) or ()):
-            continue
         annotation = item.type if isinstance(item.type, str) else repr(item.type)
-        declared[item.name] = [
-            member for name in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", annotation)
-            for member in getattr(namespace.get(name), "__args__", None) or (namespace.get(name),)
-            if isinstance(member, type) and is_dataclass(member)]
+        members = [member for name in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", annotation)
+                   for member in getattr(namespace.get(name), "__args__", None)
+                   or (namespace.get(name),)
+                   if isinstance(member, type) and is_dataclass(member)]
+        if members:
+            declared[item.name] = members
     return declared
 
 

@@ -68,7 +68,7 @@ def test_a_build_keeps_no_case_text_in_the_cache_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("REPORTKIT_CACHE_DIR", str(cache))
     monkeypatch.setattr(markdown, "_KEPT", markdown._ParsedOnDisk())
     markdown._parsed_source.cache_clear()
-    crossref.cited_keys.cache_clear()  # the keys each text cites, found earlier in this process
+    crossref.cited_keys_at.cache_clear()  # the keys each text cites, found earlier in this process
     case = tmp_path / "case.yaml"
     text = (FIXTURE_CASES / "journalist.yaml").read_text(encoding="utf-8")
     case.write_text(text.replace('answer: ""', 'answer: "Xylophonic testimony [@beta-news]."', 1),

@@ -122,7 +122,7 @@ class _BlockBuilder:
             marker = region_marker(self.regions)
         blocks = self.blocks_until("container_div_close", inner_style)
         if REGION_CLASS in classes:
-            if values.get("kind") not in REGION_KINDS or not values.get("id"):
+            if not _region_named(values):
                 raise ReportkitError(f"a region needs kind ({', '.join(REGION_KINDS)}) and id",
                                      path=self.path, line=self.origin(token).line)
             return Region(values["kind"], values["id"], values.get("digest", ""), marker,
@@ -429,6 +429,11 @@ def _pieces(text: str) -> list[tuple[int, str, bool]]:
     return pieces
 
 
+def _region_named(values: dict[str, str]) -> bool:
+    """Whether a region's attributes give its kind and id."""
+    return values.get("kind") in REGION_KINDS and bool(values.get("id"))
+
+
 def _known_region(piece: str, known: dict[str, tuple[Block, ...]], number: int) -> Region | None:
     """The Region that `piece` is, when it is one region (as render.region writes it) whose
     text `known` gives the blocks of; None otherwise."""
@@ -444,7 +449,7 @@ def _known_region(piece: str, known: dict[str, tuple[Block, ...]], number: int) 
     if blocks is None:
         return None
     classes, values = parse_div_attributes(piece[len(fence):first].strip())
-    if REGION_CLASS not in classes or values.get("kind") not in REGION_KINDS or not values.get("id"):
+    if REGION_CLASS not in classes or not _region_named(values):
         return None  # parsed as any other piece, which says what is wrong
     return Region(values["kind"], values["id"], values.get("digest", ""), region_marker(number),
                   blocks)
