@@ -80,6 +80,7 @@ class LibraryCache:
         self.root = root
         self._libraries: dict[str, Library] = {}
         self._revisions: dict[str, str] = {}
+        self._template_problems: dict[tuple[str, Path], list] = {}
 
     def get(self, country: str) -> Library:
         if country not in self._libraries:
@@ -89,6 +90,15 @@ class LibraryCache:
                 raise ReportkitError.from_problems(problems)
             self._libraries[country] = library
         return self._libraries[country]
+
+    def template_problems(self, country: str, template_folder: Path) -> list:
+        """Citation keys in a template set's own files that the library does not know: read
+        once for each library and template set."""
+        key = (country, template_folder)
+        if key not in self._template_problems:
+            self._template_problems[key] = template_citation_problems(self.get(country),
+                                                                      template_folder)
+        return self._template_problems[key]
 
     def commit(self, country: str) -> str:
         """The library's git commit, or a hash of its files outside git."""
@@ -129,7 +139,7 @@ def _load_rest(case_path: Path, loaded: LoadedCase, libraries: LibraryCache,
         raise
     problems = case_problems(loaded, library) + part_problems(
         loaded, library, template_set.config.parts, str(template_set.path / "template.yaml"))
-    problems += template_citation_problems(library, template_set.path)
+    problems += libraries.template_problems(loaded.case.country, template_set.path)
     if problems:
         raise ReportkitError.from_problems(problems)
     return Inputs(loaded, library, template_set, case_options(loaded, template_set.config),

@@ -135,30 +135,40 @@ class LiteralStore:
         return rendered.replace(_VERTICAL_TAB, self.add(_VERTICAL_TAB))
 
 
-def _size(value: Any) -> int:
+def _size(value: Any, memo: dict[int, tuple[Any, int]] | None = None) -> int:
     """About how many characters `str(value)` would have, found without building it: text
     inside lists, tuples, dicts and sets is counted however deeply (and however often one list
-    is repeated inside another), each shared part measured once."""
-    measured: dict[int, int] = {}
+    is repeated inside another), each shared part measured once.
+
+    Given `memo` (id: (value, size)), each part's size is kept there, with the value, so that no
+    other value can take its id. Without it, a template's run looks up the sizes measured when
+    its context was (a template cannot change a value of its context), and keeps nothing."""
+    known = _CONTEXT_SIZES.get() if memo is None else memo
+    measured: dict[int, tuple[Any, int]] = {} if memo is None else memo
 
     def size(item: Any, depth: int) -> int:
         if isinstance(item, str):
             return len(item)
         if not isinstance(item, (list, tuple, dict, set, frozenset)):
             return 0
-        if id(item) in measured:
-            return measured[id(item)]
+        found = measured.get(id(item)) or known.get(id(item))
+        if found is not None and found[0] is item:
+            return found[1]
         if depth > 100:  # deeper than any report needs; counted as too large
             raise SecurityError("the value is nested too deeply")
-        measured[id(item)] = 0  # a list that contains itself adds nothing more
+        measured[id(item)] = (item, 0)  # a list that contains itself adds nothing more
         parts = item.items() if isinstance(item, dict) else ((element,) for element in item)
         total = 2
         for part in parts:
             total += sum(size(element, depth + 1) + 4 for element in part)
-        measured[id(item)] = total
+        measured[id(item)] = (item, total)
         return total
 
     return size(value, 0)
+
+
+# The sizes measured in the context of the template now running (see _size).
+_CONTEXT_SIZES: ContextVar[dict[int, tuple[Any, int]]] = ContextVar("context_sizes", default={})
 
 
 # The bound on one value in the template now running: MAX_STRING, or more for more data.
@@ -471,18 +481,13 @@ class Renderer:
         self.report_loader = _TemplateSetLoader(template_dir, self.literals)
         self.report_env = self._environment(self.report_loader)
         self.section_env = self._environment(self.section_loader)
-        self._sizes: dict[int, tuple[Any, int]] = {}  # id(value) -> (value, its size)
+        # The size of each part of the contexts given to templates (see _size): a report put
+        # together again (with summaries) shares most of its context with the first.
+        self._sizes: dict[int, tuple[Any, int]] = {}
 
     def _limit(self, context: dict[str, Any]) -> int:
-        """The bound on one value for templates given `context`. The context is measured value
-        by value, each once per renderer: a report put together again (with summaries) shares
-        most of its context with the first."""
-        total = 2
-        for name, value in context.items():
-            known = self._sizes.get(id(value))
-            if known is None or known[0] is not value:
-                known = self._sizes[id(value)] = (value, _size(value))
-            total += len(name) + known[1] + 8
+        """The bound on one value for templates given `context`."""
+        total = 2 + sum(len(name) + _size(value, self._sizes) + 8 for name, value in context.items())
         return max(MAX_STRING, DATA_FACTOR * total)
 
     def _environment(self, loader: BaseLoader) -> ImmutableSandboxedEnvironment:
@@ -530,14 +535,14 @@ class Renderer:
         source = self.section_loader.add(name, body, path, body_line)
         if _TEMPLATE_SYNTAX.search(source):
             source = _render(self.section_env, name, context, {str(path)}, (),
-                             self._limit(context))
+                             self._limit(context), self._sizes)
         # else plain Markdown, as most sections are: Jinja would give it back as it is
         return Markdown(self.literals.line_breaks(source))
 
     def render_report(self, template_name: str, context: dict[str, Any]) -> str:
         return self.literals.line_breaks(
             _render(self.report_env, template_name, context, None, self.report_loader.folders,
-                    self._limit(context)))
+                    self._limit(context), self._sizes))
 
 
 def _error_line(error: BaseException, filenames: set[str] | None,
@@ -576,9 +581,10 @@ class _TimeLimit:
 
 
 def _generate(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any],
-              limit: int = MAX_STRING) -> str:
+              limit: int = MAX_STRING, sizes: dict[int, tuple[Any, int]] | None = None) -> str:
     pieces, total = [], 0
     bound = _VALUE_LIMIT.set(limit)
+    measured = _CONTEXT_SIZES.set(sizes if sizes is not None else {})
     try:
         with _TimeLimit(TIME_LIMIT):
             for piece in env.get_template(name).generate(context):
@@ -588,14 +594,17 @@ def _generate(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, 
                 pieces.append(piece)
     finally:
         _VALUE_LIMIT.reset(bound)
+        _CONTEXT_SIZES.reset(measured)
     return "".join(pieces)
 
 
 def _render(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any],
             filenames: set[str] | None, folders: tuple[Path, ...] = (),
-            limit: int = MAX_STRING) -> str:
+            limit: int = MAX_STRING, sizes: dict[int, tuple[Any, int]] | None = None) -> str:
+    """`name` rendered with `context`; `limit` bounds one value, and `sizes` are those measured
+    for `context` (see _size)."""
     try:
-        return _generate(env, name, context, limit)
+        return _generate(env, name, context, limit, sizes)
     except TemplateSyntaxError as error:
         raise ReportkitError(f"template syntax error: {error.message}",
                              path=error.filename or name, line=error.lineno) from None
