@@ -41,7 +41,8 @@ MAX_STRING = 1_000_000      # characters (or items) in one value a template make
 # section), so one value may also be as large as DATA_FACTOR times that data: a report grows
 # with its library, while what a template can make from little data stays bounded.
 DATA_FACTOR = 2
-MAX_OUTPUT = 20_000_000     # characters one template or section may render in total
+# Characters one template or section may render: of its own text, and of the values it prints.
+MAX_OUTPUT = 20_000_000
 MAX_POWER = 10_000
 TIME_LIMIT = 10.0           # seconds one template or section may run
 PLACEHOLDER = "EXPERT TO COMPLETE"
@@ -515,6 +516,10 @@ class Renderer:
             return ""
         _refuse_large(value)  # measured before str() builds it
         text = str(value)
+        printed = _PRINTED.get()
+        printed[0] += len(text)
+        if printed[0] > MAX_OUTPUT:  # raised here, where the template's line is known
+            raise SecurityError(f"the output would be larger than {MAX_OUTPUT:,} characters")
         # A case value written as a placeholder (as `reportkit new` writes its examples) is
         # one in the report too: highlighted, counted, and refused by --final.
         gap = _PLACEHOLDER_TEXT.fullmatch(text.strip())
@@ -583,8 +588,11 @@ class _TimeLimit:
 def _generate(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any],
               limit: int = MAX_STRING, sizes: dict[int, tuple[Any, int]] | None = None) -> str:
     pieces, total = [], 0
+    set_aside = [0]  # characters of the values printed, which the output holds as markers
+    # (both bounded by MAX_OUTPUT: the template's own text here, the values in _finalize)
     bound = _VALUE_LIMIT.set(limit)
     measured = _CONTEXT_SIZES.set(sizes if sizes is not None else {})
+    printed = _PRINTED.set(set_aside)
     try:
         with _TimeLimit(TIME_LIMIT):
             for piece in env.get_template(name).generate(context):
@@ -595,7 +603,14 @@ def _generate(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, 
     finally:
         _VALUE_LIMIT.reset(bound)
         _CONTEXT_SIZES.reset(measured)
+        _PRINTED.reset(printed)
     return "".join(pieces)
+
+
+# How many characters the values printed by the template now running stand for (a value is
+# written once and printed as a marker, however often it is printed: the output it stands for is
+# bounded all the same).
+_PRINTED: ContextVar[list[int]] = ContextVar("printed", default=[0])
 
 
 def _render(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any],

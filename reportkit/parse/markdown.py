@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
@@ -455,10 +456,33 @@ def _known_region(piece: str, known: dict[str, tuple[Block, ...]], number: int) 
                   blocks)
 
 
-@lru_cache(maxsize=4096)
-def _tokens(piece: str) -> list[Token]:
-    """A piece's tokens, made once per process (they are only read)."""
-    return _parser().parse(piece)
+class _KeptTokens:
+    """The tokens of the pieces read lately (they are only read), at most BUDGET characters of
+    pieces: a batch reads the same pieces again, and a piece as large as a hostile template can
+    make is tokenised, never kept."""
+
+    BUDGET = 2_000_000
+
+    def __init__(self) -> None:
+        self.kept: OrderedDict[str, list[Token]] = OrderedDict()
+        self.size = 0
+
+    def __call__(self, piece: str) -> list[Token]:
+        tokens = self.kept.get(piece)
+        if tokens is not None:
+            self.kept.move_to_end(piece)
+            return tokens
+        tokens = _parser().parse(piece)
+        if len(piece) <= self.BUDGET // 16:
+            self.kept[piece] = tokens
+            self.size += len(piece)
+            while self.size > self.BUDGET:
+                oldest, _ = self.kept.popitem(last=False)
+                self.size -= len(oldest)
+        return tokens
+
+
+_tokens = _KeptTokens()
 
 
 def citations_in(blocks) -> list[Citation]:
@@ -480,9 +504,8 @@ def cited_keys(text: str, known: dict[str, tuple[Block, ...]] | None = None) -> 
     return tuple(keys)
 
 
-@lru_cache(maxsize=4096)
 def _piece_keys(piece: str, recurs: bool) -> tuple[str, ...]:
-    """The keys cited in one piece of Markdown, in order (once per process for the same piece)."""
+    """The keys cited in one piece of Markdown, in order."""
     try:
         tokens = _tokens(piece) if recurs else _parser().parse(piece)
     except (ValueError, RecursionError) as error:
