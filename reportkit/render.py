@@ -17,6 +17,7 @@ import string
 import threading
 import traceback
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -144,7 +145,7 @@ def _size(value: Any, memo: dict[int, tuple[Any, int]] | None = None) -> int:
     Given `memo` (id: (value, size)), each part's size is kept there, with the value, so that no
     other value can take its id. Without it, a template's run looks up the sizes measured when
     its context was (a template cannot change a value of its context), and keeps nothing."""
-    known = _CONTEXT_SIZES.get() if memo is None else memo
+    known = _RUN.get().sizes if memo is None else memo
     measured: dict[int, tuple[Any, int]] = {} if memo is None else memo
 
     def size(item: Any, depth: int) -> int:
@@ -168,16 +169,26 @@ def _size(value: Any, memo: dict[int, tuple[Any, int]] | None = None) -> int:
     return size(value, 0)
 
 
-# The sizes measured in the context of the template now running (see _size).
-_CONTEXT_SIZES: ContextVar[dict[int, tuple[Any, int]]] = ContextVar("context_sizes", default={})
+@dataclass
+class _Run:
+    """What bounds the template now running."""
+
+    limit: int = MAX_STRING  # the bound on one value: MAX_STRING, or more for more data
+    sizes: dict[int, tuple[Any, int]] = field(default_factory=dict)  # its context's (see _size)
+    # Characters of the values it printed: its output holds each as a marker, however often it is
+    # printed, and the output they stand for is bounded all the same.
+    printed: int = 0
 
 
-# The bound on one value in the template now running: MAX_STRING, or more for more data.
-_VALUE_LIMIT: ContextVar[int] = ContextVar("value_limit", default=MAX_STRING)
+_RUN: ContextVar[_Run] = ContextVar("run", default=_Run())
 
 
 def _too_large() -> SecurityError:
-    return SecurityError(f"the result would be too large (over {_VALUE_LIMIT.get():,} characters)")
+    return SecurityError(f"the result would be too large (over {_RUN.get().limit:,} characters)")
+
+
+def _too_much_output() -> SecurityError:
+    return SecurityError(f"the output would be larger than {MAX_OUTPUT:,} characters")
 
 
 def _refuse_large(value: Any) -> Any:
@@ -187,7 +198,7 @@ def _refuse_large(value: Any) -> Any:
         size = _size(value)
     else:
         return value
-    if size > _VALUE_LIMIT.get():
+    if size > _RUN.get().limit:
         raise _too_large()
     return value
 
@@ -241,7 +252,7 @@ def _check_arguments(function: Any, target: Any, args: tuple, kwargs: dict) -> N
         if isinstance(argument, int) and not isinstance(argument, bool) \
                 and abs(argument) > MAX_STRING:
             raise SecurityError(f"the number {argument} is too large here")
-    if _estimated_size(function, target, args, kwargs) > _VALUE_LIMIT.get():
+    if _estimated_size(function, target, args, kwargs) > _RUN.get().limit:
         raise _too_large()
 
 
@@ -291,7 +302,7 @@ class _ReportSandbox(ImmutableSandboxedEnvironment):
         if name == "*":
             for sequence, count in ((left, right), (right, left)):
                 if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) \
-                        and _size(sequence) * count > _VALUE_LIMIT.get():
+                        and _size(sequence) * count > _RUN.get().limit:
                     raise _too_large()
             return operator.mul(left, right)
         if name == "%" and isinstance(left, str):
@@ -314,7 +325,7 @@ class _ReportSandbox(ImmutableSandboxedEnvironment):
     def concatenate(self, values) -> str:
         """`a ~ b ~ c`, refused before it is built if it would be too large."""
         if sum(_size(value) if isinstance(value, (str, list, tuple, dict, set, frozenset))
-               else 0 for value in values) > _VALUE_LIMIT.get():
+               else 0 for value in values) > _RUN.get().limit:
             raise _too_large()
         return _refuse_large("".join(str(value) for value in values))
 
@@ -488,7 +499,8 @@ class Renderer:
 
     def _limit(self, context: dict[str, Any]) -> int:
         """The bound on one value for templates given `context`."""
-        total = 2 + sum(len(name) + _size(value, self._sizes) + 8 for name, value in context.items())
+        total = 2 + sum(len(name) + _size(value, self._sizes) + 8
+                        for name, value in context.items())
         return max(MAX_STRING, DATA_FACTOR * total)
 
     def _environment(self, loader: BaseLoader) -> ImmutableSandboxedEnvironment:
@@ -516,10 +528,10 @@ class Renderer:
             return ""
         _refuse_large(value)  # measured before str() builds it
         text = str(value)
-        printed = _PRINTED.get()
-        printed[0] += len(text)
-        if printed[0] > MAX_OUTPUT:  # raised here, where the template's line is known
-            raise SecurityError(f"the output would be larger than {MAX_OUTPUT:,} characters")
+        run = _RUN.get()
+        run.printed += len(text)
+        if run.printed > MAX_OUTPUT:  # raised here, where the template's line is known
+            raise _too_much_output()
         # A case value written as a placeholder (as `reportkit new` writes its examples) is
         # one in the report too: highlighted, counted, and refused by --final.
         gap = _PLACEHOLDER_TEXT.fullmatch(text.strip())
@@ -587,30 +599,18 @@ class _TimeLimit:
 
 def _generate(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any],
               limit: int = MAX_STRING, sizes: dict[int, tuple[Any, int]] | None = None) -> str:
-    pieces, total = [], 0
-    set_aside = [0]  # characters of the values printed, which the output holds as markers
-    # (both bounded by MAX_OUTPUT: the template's own text here, the values in _finalize)
-    bound = _VALUE_LIMIT.set(limit)
-    measured = _CONTEXT_SIZES.set(sizes if sizes is not None else {})
-    printed = _PRINTED.set(set_aside)
+    pieces, total = [], 0  # the template's own text, bounded here (the values in _finalize)
+    run = _RUN.set(_Run(limit, sizes if sizes is not None else {}))
     try:
         with _TimeLimit(TIME_LIMIT):
             for piece in env.get_template(name).generate(context):
                 total += len(piece)
                 if total > MAX_OUTPUT:
-                    raise SecurityError(f"the output would be larger than {MAX_OUTPUT:,} characters")
+                    raise _too_much_output()
                 pieces.append(piece)
     finally:
-        _VALUE_LIMIT.reset(bound)
-        _CONTEXT_SIZES.reset(measured)
-        _PRINTED.reset(printed)
+        _RUN.reset(run)
     return "".join(pieces)
-
-
-# How many characters the values printed by the template now running stand for (a value is
-# written once and printed as a marker, however often it is printed: the output it stands for is
-# bounded all the same).
-_PRINTED: ContextVar[list[int]] = ContextVar("printed", default=[0])
 
 
 def _render(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any],

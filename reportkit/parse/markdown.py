@@ -353,6 +353,7 @@ class _ParsedOnDisk:
 
 _KEPT = _ParsedOnDisk()
 
+
 def _parse(text: str, path: str, line_offset: int, literals: list[str] | None,
            known: dict[str, tuple[Block, ...]] | None = None) -> tuple[Block, ...]:
     blocks: list[Block] = []
@@ -363,12 +364,8 @@ def _parse(text: str, path: str, line_offset: int, literals: list[str] | None,
             blocks.append(region)
             regions += 1
             continue
-        try:
-            tokens = _tokens(piece) if recurs else _parser().parse(piece)
-        except (ValueError, RecursionError) as error:
-            raise ReportkitError(f"cannot parse the Markdown: {error}", path=path) from None
-        builder = _BlockBuilder(tokens, path, line_offset + start, literals, piece.splitlines(),
-                                regions)
+        builder = _BlockBuilder(_tokenised(piece, recurs, path), path, line_offset + start,
+                                literals, piece.splitlines(), regions)
         blocks.extend(builder.blocks_until(None))
         regions = builder.regions
     return tuple(blocks)
@@ -485,6 +482,14 @@ class _KeptTokens:
 _tokens = _KeptTokens()
 
 
+def _tokenised(piece: str, recurs: bool, path: str = "") -> list[Token]:
+    """A piece's tokens: kept for a piece that recurs (a report's), else made for this once."""
+    try:
+        return _tokens(piece) if recurs else _parser().parse(piece)
+    except (ValueError, RecursionError) as error:
+        raise ReportkitError(f"cannot parse the Markdown: {error}", path=path) from None
+
+
 def citations_in(blocks) -> list[Citation]:
     """Every citation in a sequence of blocks, in reading order."""
     return query(tuple(blocks), Citation)
@@ -506,12 +511,8 @@ def cited_keys(text: str, known: dict[str, tuple[Block, ...]] | None = None) -> 
 
 def _piece_keys(piece: str, recurs: bool) -> tuple[str, ...]:
     """The keys cited in one piece of Markdown, in order."""
-    try:
-        tokens = _tokens(piece) if recurs else _parser().parse(piece)
-    except (ValueError, RecursionError) as error:
-        raise ReportkitError(f"cannot parse the Markdown: {error}") from None
     keys: list[str] = []
-    stack = list(reversed(tokens))
+    stack = list(reversed(_tokenised(piece, recurs)))
     while stack:
         token = stack.pop()
         if token.type == "citation":
