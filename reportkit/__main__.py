@@ -1,5 +1,5 @@
 """Allow `python -m reportkit`."""
 
-from reportkit.cli import main
+from reportkit.cli import run
 
-main()
+run()

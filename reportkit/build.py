@@ -11,6 +11,7 @@ from reportkit import __version__
 from reportkit.anonymise import Anonymiser
 from reportkit.case_options import case_options
 from reportkit.cite import resolve_citations
+from reportkit.collector import keep_for_run
 from reportkit.context import anonymiser_for, report_context, with_sections
 from reportkit.crossref import (case_problems, library_problems, part_problems,
                                 template_citation_problems)
@@ -83,12 +84,15 @@ class LibraryCache:
         self._template_problems: dict[tuple[str, Path], list] = {}
 
     def get(self, country: str) -> Library:
+        """The country's library, loaded and checked at first use; kept for the whole run (and
+        out of the cycle collector's scans in a command's run)."""
         if country not in self._libraries:
             library = load_library(self.root, country)
             problems = library_problems(library)
             if problems:
                 raise ReportkitError.from_problems(problems)
             self._libraries[country] = library
+            keep_for_run()
         return self._libraries[country]
 
     def template_problems(self, country: str, template_folder: Path) -> list:

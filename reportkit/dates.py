@@ -18,8 +18,11 @@ from babel.lists import format_list
 
 @lru_cache(maxsize=None)
 def locale_of(language: str) -> Locale:
-    """"en-GB" or "en_GB" as a Babel locale (raises ValueError for an unknown one)."""
-    return Locale.parse(language.replace("-", "_"))
+    """"en-GB" or "en_GB" as a Babel locale (raises ValueError for an unknown one), its data read
+    now (Babel reads it at first use): when a template set is loaded, not while a template runs."""
+    locale = Locale.parse(language.replace("-", "_"))
+    locale.date_formats  # noqa: B018
+    return locale
 
 
 def long_date(value: Any, language: str, date_format: str = "long") -> str:

@@ -29,6 +29,7 @@ from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
 
+from reportkit.collector import on_for_templates
 from reportkit.dates import join_and, long_date, partial_date
 from reportkit.errors import ReportkitError
 from reportkit.models import XML_ILLEGAL, unwritable_character
@@ -603,11 +604,13 @@ def _generate(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, 
     run = _RUN.set(_Run(limit, sizes if sizes is not None else {}))
     try:
         with _TimeLimit(TIME_LIMIT):
-            for piece in env.get_template(name).generate(context):
-                total += len(piece)
-                if total > MAX_OUTPUT:
-                    raise _too_much_output()
-                pieces.append(piece)
+            template = env.get_template(name)
+            with on_for_templates():
+                for piece in template.generate(context):
+                    total += len(piece)
+                    if total > MAX_OUTPUT:
+                        raise _too_much_output()
+                    pieces.append(piece)
     finally:
         _RUN.reset(run)
     return "".join(pieces)

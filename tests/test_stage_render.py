@@ -38,3 +38,40 @@ def test_a_section_renders_as_jinja_renders_it(name, body, path, line):
         renderer.literals.line_breaks(by_jinja)
     if render._TEMPLATE_SYNTAX.search(source) is None:
         assert by_jinja == source
+
+
+@pytest.fixture
+def collector_off():
+    """The collector off, as the command line runs (cli.app.main); put back afterwards."""
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()
+    yield gc
+    if collecting:
+        gc.enable()
+
+
+def test_a_template_runs_with_the_cycle_collector_on(collector_off):
+    """The command line turns the cycle collector off; a template, which may make reference
+    cycles without end, runs with it on, and the rest of the run goes on without it."""
+    gc = collector_off
+    running, seen = [False], []
+    renderer = render.Renderer(ROOT / "templates" / "uk", "en-GB")
+    body = "{% set kept = range(20000) | batch(1) | list %}done\n"  # 20,000 lists at once
+
+    def watch(phase, info):
+        if phase == "start":
+            seen.append(running[0])
+
+    gc.callbacks.append(watch)
+    try:
+        running[0] = True
+        text = renderer.render_section("looping", body, Path("looping.md"), 1, {})
+        running[0] = False
+        assert len([[index] for index in range(20000)]) == 20000  # as many, outside one
+    finally:
+        gc.callbacks.remove(watch)
+    assert text.strip() == "done"
+    assert seen and all(seen)  # collections ran while the template ran, and only then
+    assert not gc.isenabled()

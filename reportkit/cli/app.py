@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import os
 import re
 import sys
 from enum import Enum
@@ -196,15 +198,42 @@ def run_one(request, library: Path | None, templates: list[Path] | None):
     return outcome
 
 
+def run() -> None:
+    """The `reportkit` command: `main`, then the process ends at once.
+
+    Python's own ending would free everything the run built, object by object (50 ms after a
+    small build, a third of a second after a 1,600-section report), where the system takes it
+    all back at once. Nothing is left for it to do: `main` writes and closes every file itself
+    (atomic writes, in `with` blocks), reportkit registers nothing to run at exit, and what is
+    printed is flushed here. The cycle collector stays off to the end (see reportkit.collector).
+    """
+    gc.disable()
+    try:
+        main()
+        code = 0
+    except SystemExit as stop:
+        if not isinstance(stop.code, int | None):
+            raise
+        code = stop.code or 0
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: Python's own ending reports it so
+        code = code or 120
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point; `main([...])` can be called from tests."""
+    """Entry point; `main([...])` can be called from tests, and leaves the collector as it was."""
     import reportkit.cli.commands  # noqa: F401  (registers the commands)
+    from reportkit.collector import paused
 
     args = sys.argv[1:] if argv is None else list(argv)
     commands, groups = app.registered_commands, app.registered_groups
     try:
         _only_named(args[0] if args else "")
-        app(args=args, prog_name="reportkit", standalone_mode=True)
+        with paused():
+            app(args=args, prog_name="reportkit", standalone_mode=True)
     except KeyboardInterrupt:
         typer.echo("interrupted; nothing was written", err=True)
         sys.exit(130)
