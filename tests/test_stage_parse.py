@@ -75,3 +75,33 @@ def test_a_library_section_in_a_report_has_the_blocks_parsed_from_its_file():
     # Text that is not the section as its file has it is read as it stands.
     other = markdown.parse_markdown(report, "report.md", 0, [], {"Other text.": from_file})
     assert other == read
+
+
+def _cited_texts():
+    from conftest import FIXTURE_LIBRARY, ROOT
+    from reportkit.load.library import load_library
+    from reportkit.render import region
+
+    for _name, case in CASES:
+        yield case.input
+    for root, country in ((ROOT / "country_data", "peru"), (FIXTURE_LIBRARY, "testland")):
+        sections = load_library(root, country).sections.values()
+        for section in sections:
+            yield section.body
+        # As a report holds them: each in its region, with text between.
+        yield "# Report\n\nSee [@first].\n\n" + "\nBetween [@x; @y].\n\n".join(
+            region("library_section", section.id, section.body) for section in sections)
+
+
+def test_the_keys_a_text_cites_are_those_its_blocks_cite():
+    """`cited_keys` reads the keys from markdown-it's tokens (kept, with the keys, for a piece
+    that recurs): the keys of the citations the parsed blocks hold, in order, each once."""
+    from reportkit.parse import cited_keys, citations_in
+
+    texts = list(_cited_texts())
+    assert sum(bool(cited_keys(text)) for text in texts) > 20
+    for text in texts:
+        from_blocks = tuple(dict.fromkeys(item.key for citation in citations_in(
+            parse_markdown(text, "", 0, [])) for item in citation.items))
+        assert cited_keys(text) == from_blocks
+        assert cited_keys(text) == from_blocks  # again, from what was kept

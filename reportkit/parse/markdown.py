@@ -364,8 +364,9 @@ def _parse(text: str, path: str, line_offset: int, literals: list[str] | None,
             blocks.append(region)
             regions += 1
             continue
-        builder = _BlockBuilder(_tokenised(piece, recurs, path), path, line_offset + start,
-                                literals, piece.splitlines(), regions)
+        tokens = _tokenised(piece, recurs, path).tokens
+        builder = _BlockBuilder(tokens, path, line_offset + start, literals, piece.splitlines(),
+                                regions)
         blocks.extend(builder.blocks_until(None))
         regions = builder.regions
     return tuple(blocks)
@@ -453,23 +454,47 @@ def _known_region(piece: str, known: dict[str, tuple[Block, ...]], number: int) 
                   blocks)
 
 
+class _Tokens:
+    """A piece's tokens (they are only read), and the citation keys in them once asked for."""
+
+    __slots__ = ("tokens", "_keys")
+
+    def __init__(self, piece: str) -> None:
+        self.tokens: list[Token] = _parser().parse(piece)
+        self._keys: tuple[str, ...] | None = None
+
+    def keys(self) -> tuple[str, ...]:
+        """The keys cited, in order."""
+        if self._keys is None:
+            keys: list[str] = []
+            stack = list(reversed(self.tokens))
+            while stack:
+                token = stack.pop()
+                if token.type == "citation":
+                    keys.extend(item["key"] for item in token.meta["items"])
+                elif token.children and token.type != "image":  # an image's text is not read
+                    stack.extend(reversed(token.children))
+            self._keys = tuple(keys)
+        return self._keys
+
+
 class _KeptTokens:
-    """The tokens of the pieces read lately (they are only read), at most BUDGET characters of
-    pieces: a batch reads the same pieces again, and a piece as large as a hostile template can
-    make is tokenised, never kept."""
+    """The tokens of the pieces read lately, at most BUDGET characters of pieces: a batch reads
+    the same pieces again, and a piece as large as a hostile template can make is tokenised,
+    never kept."""
 
     BUDGET = 2_000_000
 
     def __init__(self) -> None:
-        self.kept: OrderedDict[str, list[Token]] = OrderedDict()
+        self.kept: OrderedDict[str, _Tokens] = OrderedDict()
         self.size = 0
 
-    def __call__(self, piece: str) -> list[Token]:
+    def __call__(self, piece: str) -> _Tokens:
         tokens = self.kept.get(piece)
         if tokens is not None:
             self.kept.move_to_end(piece)
             return tokens
-        tokens = _parser().parse(piece)
+        tokens = _Tokens(piece)
         if len(piece) <= self.BUDGET // 16:
             self.kept[piece] = tokens
             self.size += len(piece)
@@ -482,10 +507,10 @@ class _KeptTokens:
 _tokens = _KeptTokens()
 
 
-def _tokenised(piece: str, recurs: bool, path: str = "") -> list[Token]:
+def _tokenised(piece: str, recurs: bool, path: str = "") -> _Tokens:
     """A piece's tokens: kept for a piece that recurs (a report's), else made for this once."""
     try:
-        return _tokens(piece) if recurs else _parser().parse(piece)
+        return _tokens(piece) if recurs else _Tokens(piece)
     except (ValueError, RecursionError) as error:
         raise ReportkitError(f"cannot parse the Markdown: {error}", path=path) from None
 
@@ -499,26 +524,15 @@ def cited_keys(text: str, known: dict[str, tuple[Block, ...]] | None = None) -> 
     """The keys of the citations in Markdown `text`, in reading order and each once: those that
     `citations_in(parse_markdown(text, "", 0, None, known))` finds, read from markdown-it's
     tokens without building the blocks (a report's regions are tokenised once, then built once,
-    for the report), or from the blocks `known` gives a region."""
+    for the report), or from the blocks `known` gives a region. Every piece's tokens are kept,
+    with its keys: the texts read here recur, in each composition of a report and in each
+    report of a batch (a section, an answer, a chronology entry)."""
     keys: dict[str, None] = {}
     for _start, piece, recurs in _pieces(text):
         region = _known_region(piece, known, 1) if recurs and known else None
-        keys.update(dict.fromkeys(_piece_keys(piece, recurs) if region is None else
+        keys.update(dict.fromkeys(_tokenised(piece, True).keys() if region is None else
                                   (item.key for citation in citations_in(region.blocks)
                                    for item in citation.items)))
-    return tuple(keys)
-
-
-def _piece_keys(piece: str, recurs: bool) -> tuple[str, ...]:
-    """The keys cited in one piece of Markdown, in order."""
-    keys: list[str] = []
-    stack = list(reversed(_tokenised(piece, recurs)))
-    while stack:
-        token = stack.pop()
-        if token.type == "citation":
-            keys.extend(item["key"] for item in token.meta["items"])
-        elif token.children and token.type != "image":  # an image's text is not read
-            stack.extend(reversed(token.children))
     return tuple(keys)
 
 
