@@ -211,11 +211,14 @@ def copied_library(folder: Path, copies: int) -> Path:
 
 def check_library(folder: Path, copies: int, runs: int) -> dict:
     root = copied_library(folder, copies)
+    command = [*REPORTKIT, "check", "--library", str(root)]
+    cold = Sample()  # the first run parses the new copies' Markdown and keeps it (cache folder)
+    timed(command, cold, ok=(0, 1))  # `check` exits 1 when it finds problems; only time matters
     sample = Sample()
-    for _ in range(runs):  # `check` exits 1 when it finds problems; only the time matters here
-        timed([*REPORTKIT, "check", "--library", str(root)], sample, ok=(0, 1))
+    for _ in range(runs):
+        timed(command, sample, ok=(0, 1))
     return {"copies": copies, "sections": len(list((root / "peru" / "sections").glob("*.md"))),
-            "sample": sample}
+            "sample": sample, "cold": cold.times[0]}
 
 
 def large_report(folder: Path, sections: int, runs: int) -> dict:
@@ -234,9 +237,11 @@ def large_report(folder: Path, sections: int, runs: int) -> dict:
 
     copies = max(1, round(sections / build(LIBRARY, Sample())))
     root = copied_library(folder, copies)
+    cold = Sample()  # the first build with the copies parses their Markdown (see check_library)
+    build(root, cold)
     sample = Sample()
     built = [build(root, sample) for _ in range(runs)]
-    return {"sections": built[-1], "copies": copies, "sample": sample}
+    return {"sections": built[-1], "copies": copies, "sample": sample, "cold": cold.times[0]}
 
 
 def startup(runs: int) -> Sample:
@@ -315,10 +320,12 @@ def main(argv: list[str] | None = None) -> None:
     for checked in checks:
         target = "< 1.5 s" if checked["copies"] == 100 else ""
         rows.append((f"`reportkit check`, library ×{checked['copies']} ({checked['sections']} sections)",
-                     checked["sample"].spread(), f"peak {checked['sample'].peak:.0f} MB", target,
+                     checked["sample"].spread(), f"peak {checked['sample'].peak:.0f} MB; "
+                     f"first run {checked['cold']:.2f} s", target,
                      verdict(checked["sample"].median < 1.5) if target else ""))
     rows.append((f"Build of a {large['sections']:,}-section report (US, library ×{large['copies']})",
-                 large["sample"].spread(), f"peak {large['sample'].peak:.0f} MB", "well under 2 s",
+                 large["sample"].spread(), f"peak {large['sample'].peak:.0f} MB; "
+                 f"first run {large['cold']:.2f} s", "well under 2 s",
                  verdict(large["sample"].median < 2)))
     rows.append(("`reportkit --help`", help_sample.spread(digits=3), f"peak {help_sample.peak:.0f} MB",
                  "< 0.15 s", verdict(help_sample.median < 0.15)))
@@ -327,7 +334,9 @@ def main(argv: list[str] | None = None) -> None:
     notes = ["Median (min–max, n runs). Builds run interleaved with pandoc 3 on the same Markdown "
              "(`--emit-markdown`) and the same template set's reference.docx; pandoc makes no "
              "footnotes from citations, no provenance record and no anonymity check. Peak memory "
-             "is the process's largest resident set.",
+             "is the process's largest resident set. `check` and the large report are timed after a "
+             "first run, given beside them, which parses the copied sections' Markdown and keeps it "
+             "in the cache folder for the runs after it (as after any change to a library).",
              *(f"{built['case']}: {built['summary']}" + ("; LibreOffice counted its pages"
                                                            if built["libreoffice"] else "")
                for built in builds)]
