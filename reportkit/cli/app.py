@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import sys
@@ -205,9 +204,7 @@ def run() -> None:
     small build, a third of a second after a 1,600-section report), where the system takes it
     all back at once. Nothing is left for it to do: `main` writes and closes every file itself
     (atomic writes, in `with` blocks), reportkit registers nothing to run at exit, and what is
-    printed is flushed here. The cycle collector stays off to the end (see reportkit.collector).
-    """
-    gc.disable()
+    printed is flushed here."""
     try:
         main()
         code = 0
