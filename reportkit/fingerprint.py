@@ -17,7 +17,6 @@ from reportkit.document import (BlockQuote, Document, Heading, Link, LineBreak,
 from reportkit.walk import body_blocks, plain_text
 
 
-
 def _spaced(text: str) -> str:
     """Each run of white space one space, none at the ends."""
     return " ".join(text.split())

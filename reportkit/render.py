@@ -147,27 +147,29 @@ def _size(value: Any, memo: dict[int, tuple[Any, int]] | None = None) -> int:
     other value can take its id. Without it, a template's run looks up the sizes measured when
     its context was (a template cannot change a value of its context), and keeps nothing."""
     known = _RUN.get().sizes if memo is None else memo
-    measured: dict[int, tuple[Any, int]] = {} if memo is None else memo
+    return _measure(value, 0, {} if memo is None else memo, known)
 
-    def size(item: Any, depth: int) -> int:
-        if isinstance(item, str):
-            return len(item)
-        if not isinstance(item, (list, tuple, dict, set, frozenset)):
-            return 0
-        found = measured.get(id(item)) or known.get(id(item))
-        if found is not None and found[0] is item:
-            return found[1]
-        if depth > 100:  # deeper than any report needs; counted as too large
-            raise SecurityError("the value is nested too deeply")
-        measured[id(item)] = (item, 0)  # a list that contains itself adds nothing more
-        parts = item.items() if isinstance(item, dict) else ((element,) for element in item)
-        total = 2
-        for part in parts:
-            total += sum(size(element, depth + 1) + 4 for element in part)
-        measured[id(item)] = (item, total)
-        return total
 
-    return size(value, 0)
+def _measure(item: Any, depth: int, measured: dict[int, tuple[Any, int]],
+             known: dict[int, tuple[Any, int]]) -> int:
+    """_size's step (a function of its own, not a closure: a recursive closure is a reference
+    cycle, left for the cycle collector, which a command's run keeps off; see collector.py)."""
+    if isinstance(item, str):
+        return len(item)
+    if not isinstance(item, (list, tuple, dict, set, frozenset)):
+        return 0
+    found = measured.get(id(item)) or known.get(id(item))
+    if found is not None and found[0] is item:
+        return found[1]
+    if depth > 100:  # deeper than any report needs; counted as too large
+        raise SecurityError("the value is nested too deeply")
+    measured[id(item)] = (item, 0)  # a list that contains itself adds nothing more
+    parts = item.items() if isinstance(item, dict) else ((element,) for element in item)
+    total = 2
+    for part in parts:
+        total += sum(_measure(element, depth + 1, measured, known) + 4 for element in part)
+    measured[id(item)] = (item, total)
+    return total
 
 
 @dataclass

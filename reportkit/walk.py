@@ -80,62 +80,74 @@ def walk(node: Node, change: Callable[[Node], Node],
     """Rebuild `node` bottom-up, passing every node (after its children) through `change`, or
     only the nodes of `kinds` when given. A node whose children all come back unchanged (the
     same objects) is passed on as it was, and so is one that cannot hold a node of `kinds`."""
-    entered: dict[type, tuple[str, ...] | None] = {}  # per type: its node fields, None: left
+    walker = _Walker(change, kinds)
+    if isinstance(node, (tuple, list)):
+        return walker.visit_tuple(tuple(node))
+    names = walker.fields_of(type(node))
+    return node if names is None else walker.visit_node(node, names)
 
-    def fields_of(kind: type) -> tuple[str, ...] | None:
+
+class _Walker:
+    """One walk's state. (A class, not recursive closures: those are reference cycles, left for
+    the cycle collector, which a command's run keeps off; see collector.py.)"""
+
+    __slots__ = ("change", "kinds", "entered")
+
+    def __init__(self, change: Callable[[Node], Node], kinds: type | tuple[type, ...] | None):
+        self.change, self.kinds = change, kinds
+        # Per type: the fields the walk enters (None: a node it leaves as it is).
+        self.entered: dict[type, tuple[str, ...] | None] = {}
+
+    def fields_of(self, kind: type) -> tuple[str, ...] | None:
         try:
-            return entered[kind]
+            return self.entered[kind]
         except KeyError:
-            names = _node_fields(kind)
+            names, kinds = _node_fields(kind), self.kinds
             if names is not None and kinds is not None:
                 names = (tuple(name for name, declared in _declared(kind).items()
                                if any(_may_hold(inner, kinds) for inner in declared))
                          if _may_hold(kind, kinds) else None)
-            entered[kind] = names
+            self.entered[kind] = names
             return names
 
-    def visit_tuple(value: tuple) -> tuple:
+    def visit_tuple(self, value: tuple) -> tuple:
         result = None
         for index, item in enumerate(value):
             kind = type(item)
             if kind is tuple or kind is list:
-                new = visit_tuple(tuple(item) if kind is list else item)
+                new = self.visit_tuple(tuple(item) if kind is list else item)
             else:
-                names = fields_of(kind)
+                names = self.fields_of(kind)
                 if names is None:
                     continue
-                new = visit_node(item, names)
+                new = self.visit_node(item, names)
             if new is not item:
                 if result is None:
                     result = list(value)
                 result[index] = new
         return value if result is None else tuple(result)
 
-    def visit_node(node: Node, names: tuple[str, ...]) -> Node:
+    def visit_node(self, node: Node, names: tuple[str, ...]) -> Node:
         updates = None
         for name in names:
             value = getattr(node, name)
             if isinstance(value, tuple):
                 if not value:
                     continue
-                new = visit_tuple(value)
+                new = self.visit_tuple(value)
             else:
-                inner = fields_of(type(value))
+                inner = self.fields_of(type(value))
                 if inner is None:
                     continue
-                new = visit_node(value, inner)
+                new = self.visit_node(value, inner)
             if new is not value:
                 if updates is None:
                     updates = {}
                 updates[name] = new
         if updates:
             node = replace(node, **updates)
-        return change(node) if kinds is None or isinstance(node, kinds) else node
-
-    if isinstance(node, (tuple, list)):
-        return visit_tuple(tuple(node))
-    names = fields_of(type(node))
-    return node if names is None else visit_node(node, names)
+        kinds = self.kinds
+        return self.change(node) if kinds is None or isinstance(node, kinds) else node
 
 
 def _node_fields(kind: type) -> tuple[str, ...] | None:
