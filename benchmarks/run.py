@@ -155,9 +155,11 @@ def build_vs_pandoc(folder: Path, pandoc: str, case: Path, runs: int) -> dict:
 
 
 # What `reportkit build` imports, and nothing else: the start-up that no change to the pipeline
-# can remove (the modules a build imports only when it needs them included). The process ends as
-# the command's does (reportkit.cli.run), without Python's clearing up.
-BUILD_IMPORTS = ("import reportkit.cli.app, reportkit.cli.commands, reportkit.pipeline, "
+# can remove (the modules a build imports only when it needs them included). The process starts
+# and ends as the command's does (reportkit.__main__.run): the collector off from the first
+# import, and no clearing up.
+BUILD_IMPORTS = ("from reportkit.collector import off_for_process; off_for_process(); "
+                 "import reportkit.cli.app, reportkit.cli.commands, reportkit.pipeline, "
                  "reportkit.docx, reportkit.pages, os; os._exit(0)")
 
 

@@ -6,7 +6,8 @@ scans of that model took a third of `check`'s time on a large library. So a comm
 `paused` (cli.app.main): the collector is off, except while a template runs (`on_for_templates`),
 as a template may make reference cycles without end; and a library, once loaded, is set aside
 from the collector's scans (`keep_for_run`), so that they look only at what a report made. A
-batch's memory stays as flat as with the collector always on.
+batch's memory stays as flat as with the collector always on. The command's own process
+(reportkit.__main__) has the collector off from before its first import (`off_for_process`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 _paused = False
+
+
+def off_for_process() -> None:
+    """The collector off in a command's own process, from before its first import to its end.
+    Imports make modules, classes and validators that live as long as the process, in bulk, and
+    scanning them took 14 ms of a 0.3 s build. The process ends without turning it on again
+    (a template still runs with it on)."""
+    gc.disable()
 
 
 @contextmanager

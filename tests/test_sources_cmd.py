@@ -9,8 +9,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import FIXTURE_LIBRARY, FIXTURES, ROOT, run_cli
+from reportkit.load.library import record_spans
 
 ZOTERO = FIXTURES / "zotero"
 
@@ -220,3 +223,22 @@ def test_import_refuses_to_merge_into_a_broken_library_file(library):
     result = import_file(library, "good.json")
     assert result.exit_code == 1 and "duplicate source id 'alpha-2023'" in result.stderr
     assert path.read_bytes() == before
+
+
+# Any JSON: strings with quotes, backslashes, brackets and line breaks escaped inside them.
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
+                     lambda inner: st.lists(inner, max_size=4)
+                     | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=12)
+
+
+@pytest.mark.property
+@settings(max_examples=300, deadline=None)
+@given(records=st.lists(_JSON, max_size=6), indent=st.sampled_from([None, 1, 2]))
+def test_each_record_of_a_json_list_is_found_with_its_first_line(records, indent):
+    """What names a record's line in a problem, and what `sources import` rewrites."""
+    text = json.dumps(records, indent=indent, ensure_ascii=False)
+    spans = record_spans(text)
+    assert [json.loads(text[start:end]) for start, end, _ in spans] == \
+        [record for record in records if isinstance(record, dict | list)]
+    assert [line for _, _, line in spans] == [text.count("\n", 0, start) + 1
+                                              for start, _, _ in spans]

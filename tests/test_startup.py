@@ -86,6 +86,28 @@ def test_a_failing_command_ends_with_its_code_and_message(tmp_path):
     assert "No such option" in misused.stderr
 
 
+# The command's process as the console script starts it (reportkit.__main__.run), telling of
+# every collection the run makes.
+_COLLECTIONS = """
+import gc, sys
+import reportkit.__main__ as command
+assert not {"typer", "pydantic", "reportkit.models"} & set(sys.modules), "imported before run"
+gc.callbacks.append(lambda phase, info: phase == "start" and print("collection", file=sys.stderr))
+sys.argv = ["reportkit", *sys.argv[1:]]
+command.run()
+"""
+
+
+def test_a_command_that_runs_no_template_makes_no_collection_from_its_first_import():
+    """The collector is off in the command's process from before it imports anything of its
+    own (typer, pydantic, the models), not only once `main` runs."""
+    ended = subprocess.run([sys.executable, "-c", _COLLECTIONS, "sections", "list", "--library",
+                            str(FIXTURE_LIBRARY)], capture_output=True, text=True, timeout=120)
+    assert ended.returncode == 0, ended.stderr
+    assert "General background" in ended.stdout  # it did read the library
+    assert "collection" not in ended.stderr
+
+
 @pytest.mark.parametrize("collecting", [True, False])
 def test_main_leaves_the_cycle_collector_as_it_was(collecting):
     before = gc.isenabled()

@@ -1,5 +1,5 @@
 """The command line: `reportkit` and its subcommands."""
 
-from reportkit.cli.app import app, main, run
+from reportkit.cli.app import app, main
 
-__all__ = ["app", "main", "run"]
+__all__ = ["app", "main"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from enum import Enum
@@ -195,29 +194,6 @@ def run_one(request, library: Path | None, templates: list[Path] | None):
     if outcome.error is not None:
         fail(outcome.error)
     return outcome
-
-
-def run() -> None:
-    """The `reportkit` command: `main`, then the process ends at once.
-
-    Python's own ending would free everything the run built, object by object (50 ms after a
-    small build, a third of a second after a 1,600-section report), where the system takes it
-    all back at once. Nothing is left for it to do: `main` writes and closes every file itself
-    (atomic writes, in `with` blocks), reportkit registers nothing to run at exit, and what is
-    printed is flushed here."""
-    try:
-        main()
-        code = 0
-    except SystemExit as stop:
-        if not isinstance(stop.code, int | None):
-            raise
-        code = stop.code or 0
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):  # a closed pipe: Python's own ending reports it so
-        code = code or 120
-    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -29,15 +29,40 @@ class TextStyle:
     indent: float = 0.0      # left plus right indentation
 
 
-@dataclass(frozen=True)
 class PageGeometry:
-    width: float   # the text area, in points
-    height: float
-    styles: dict[str, TextStyle]  # by role ("body", ...) and by case-folded style name
+    """The text area, in points, and the measures of a style, each taken from the reference
+    when first asked for (a reference may define hundreds of styles; a report uses a few)."""
+
+    def __init__(self, width: float, height: float, styles, roles: dict[str, str]):
+        self.width, self.height = width, height
+        self._styles, self._roles = styles, roles
+        self._by_id, self._by_name = style_index(styles)
+        self._measures = _Measures(styles)
+        self._measured: dict[str, TextStyle | None] = {}
 
     def style(self, role: str) -> TextStyle:
         """The measures of a role ("footnote_text") or of a style by name ("Cover Text")."""
-        return self.styles.get(role) or self.styles.get(role.casefold()) or self.styles["normal"]
+        return self.measured(role) or self.measured(role.casefold()) or self.measured("normal")
+
+    def measured(self, key: str) -> TextStyle | None:
+        """A role's style; else the paragraph style of that case-folded name; for "normal"
+        without such a style, the default paragraph style. None when the reference has none."""
+        if key not in self._measured:
+            self._measured[key] = self._measure(key)
+        return self._measured[key]
+
+    def _measure(self, key: str) -> TextStyle | None:
+        style_id = find_style(self._styles, self._roles[key]) if key in self._roles else None
+        if style_id is None:
+            named = self._by_name.get(key)
+            if named is not None and self._by_id[named].get(f"{W}type", "paragraph") == "paragraph":
+                style_id = named
+        if style_id is None and key == "normal":
+            style_id = next((identifier for identifier, style in self._by_id.items()
+                             if style.get(f"{W}type", "paragraph") == "paragraph"
+                             and style.get(f"{W}default") in ("1", "true", "on")), None)
+            return self._measures.measure(style_id)
+        return self._measures.measure(style_id) if style_id is not None else None
 
 
 def page_geometry(reference: Path, roles: dict[str, str]) -> PageGeometry:
@@ -55,20 +80,8 @@ def _page_geometry(reference: Path, _stamp: int, roles: tuple[tuple[str, str], .
     size, margins = parts.section.find(f"{W}pgSz"), parts.section.find(f"{W}pgMar")
     width = _twips(size, "w", 11906) - _twips(margins, "left", 1440) - _twips(margins, "right", 1440)
     height = _twips(size, "h", 16838) - _twips(margins, "top", 1440) - _twips(margins, "bottom", 1440)
-    by_id, by_name = style_index(parts.styles)
-    measure = _Measures(parts.styles).measure
-    default = next((identifier for identifier, style in by_id.items()
-                    if style.get(f"{W}type", "paragraph") == "paragraph"
-                    and style.get(f"{W}default") in ("1", "true", "on")), None)
-    measured = {"normal": measure(default)}
-    for name, style_id in by_name.items():  # a Paragraph may name any style
-        if by_id[style_id].get(f"{W}type", "paragraph") == "paragraph":
-            measured[name] = measure(style_id)
-    for role, name in roles:
-        style_id = find_style(parts.styles, name)
-        if style_id is not None:
-            measured[role] = measure(style_id)
-    return PageGeometry(width / TWIPS_PER_POINT, height / TWIPS_PER_POINT, measured)
+    return PageGeometry(width / TWIPS_PER_POINT, height / TWIPS_PER_POINT, parts.styles,
+                        dict(roles))
 
 
 def _twips(node, attribute: str, default: int) -> int:

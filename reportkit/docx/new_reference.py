@@ -281,6 +281,7 @@ def make_reference(config: TemplateSet) -> bytes:
     footer._p.append(text_run(f" {words[1]} "))
     footer._p.append(element("w:fldSimple", {"w:instr": " NUMPAGES "}, text_run("1")))
     _apply_minimums(document.styles.element, page.minimums)
+    _only_the_table_style(document, config.styles["table"])
     # Only styles and layout: no body content.
     body_element = document.element.body
     for child in list(body_element):
@@ -295,6 +296,21 @@ def make_reference(config: TemplateSet) -> bytes:
     saved = io.BytesIO()
     document.save(saved)
     return _without_baggage(saved.getvalue())
+
+
+def _only_the_table_style(document, name: str) -> None:
+    """python-docx's starting document defines a hundred table styles, nine tenths of its
+    styles.xml, which every build would read. Word offers its built-in table styles whatever the
+    file holds, so a reference keeps the one the template set names, what it is based on, and
+    the default."""
+    keep, style = set(), document.styles[name]
+    while style is not None:
+        keep.add(style.style_id)
+        style = style.base_style
+    for style in list(document.styles):
+        if (style.type == WD_STYLE_TYPE.TABLE and style.style_id not in keep
+                and style.element.get(qn("w:default")) not in ("1", "true", "on")):
+            style.delete()
 
 
 def _apply_minimums(styles, minimums: Minimums) -> None:

@@ -17,8 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from reportkit.docx.xml import (LEVEL_ORDER, PARAGRAPH_PROPERTIES_ORDER, R, RUN_PROPERTIES_ORDER,
-                                W, parse, sort_children)
+from reportkit.docx.xml import LEVEL_ORDER, R, W, parse, sort_children
 from reportkit.errors import ReportkitError
 
 PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -144,12 +143,7 @@ def _read(blob: bytes, path: Path) -> Reference:
     if "styles" not in taken:
         raise ValueError("it has no styles part")
     blobs = {name: archive.read(name) for name in taken.values()}
-    styles = parse(blobs[taken["styles"]])
-    # Word writes properties in the schema's order; LibreOffice and hand-made files may not.
-    for properties in styles.iter(f"{W}pPr"):
-        sort_children(properties, PARAGRAPH_PROPERTIES_ORDER)
-    for properties in styles.iter(f"{W}rPr"):
-        sort_children(properties, RUN_PROPERTIES_ORDER)
+    styles = parse(blobs[taken["styles"]])  # in the file's order: see styles.styles_part
     numbering = parse(blobs[taken["numbering"]]) if "numbering" in taken else None
     for level in (numbering.iter(f"{W}lvl") if numbering is not None else ()):
         sort_children(level, LEVEL_ORDER)  # LibreOffice writes pStyle before numFmt

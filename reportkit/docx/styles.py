@@ -9,7 +9,8 @@ from functools import lru_cache
 from lxml import etree
 
 from reportkit.docx.reference import Reference
-from reportkit.docx.xml import W, serialise
+from reportkit.docx.xml import (PARAGRAPH_PROPERTIES_ORDER, RUN_PROPERTIES_ORDER, W, serialise,
+                                sort_children)
 from reportkit.errors import ReportkitError
 
 PARAGRAPH, CHARACTER, TABLE = "paragraph", "character", "table"
@@ -192,8 +193,15 @@ def _closure(styles: etree._Element, used: frozenset[str]) -> frozenset[str]:
 
 @lru_cache(maxsize=64)
 def _styles_part(styles: etree._Element, keep: frozenset[str]) -> bytes:
-    root = copy.deepcopy(styles)
-    for style in list(root.iter(f"{W}style")):
-        if style.get(f"{W}styleId") not in keep:
-            style.getparent().remove(style)
+    """The part holds copies of the kept styles only (a reference's styles.xml may hold hundreds),
+    their properties in the schema's order: Word writes them so, LibreOffice and hand-made files
+    may not."""
+    root = etree.Element(styles.tag, attrib=dict(styles.attrib), nsmap=styles.nsmap)
+    for child in styles:
+        if child.tag != f"{W}style" or child.get(f"{W}styleId") in keep:
+            root.append(copy.deepcopy(child))
+    for properties in root.iter(f"{W}pPr"):
+        sort_children(properties, PARAGRAPH_PROPERTIES_ORDER)
+    for properties in root.iter(f"{W}rPr"):
+        sort_children(properties, RUN_PROPERTIES_ORDER)
     return serialise(root)

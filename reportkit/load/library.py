@@ -15,6 +15,9 @@ from reportkit.load.yaml_file import YamlDocument, load_yaml, parse_yaml, read_t
 from reportkit.models import ChronologyEntry, CountryInfo, Profile, SectionMeta, Source
 from reportkit.validate import problems_from_validation, validate_document
 
+# What record_spans looks at in JSON text: a string (whole, or to the end when unclosed), a
+# bracket, a line break.
+_JSON_MARKS = re.compile(r'"(?:[^"\\]|\\.)*"?|[][{}\n]', re.S)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
 
 
@@ -118,29 +121,22 @@ def load_sources(path: Path) -> tuple[dict[str, Source], dict[str, int]]:
 def record_spans(text: str) -> list[tuple[int, int, int]]:
     """(start, end, line) of every top-level object or list in a JSON list: where each record of
     sources.json opens and closes, so problems can name its line and edits can leave others be."""
-    spans, depth, line, in_string, escaped = [], 0, 1, False, False
+    spans, depth, line = [], 0, 1
     start = start_line = 0
-    for offset, char in enumerate(text):
-        if char == "\n":
+    for match in _JSON_MARKS.finditer(text):
+        mark = match.group()
+        if mark[0] == '"':
+            line += mark.count("\n")
+        elif mark == "\n":
             line += 1
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-            continue
-        if char == '"':
-            in_string = True
-        elif char in "[{":
+        elif mark in "[{":
             depth += 1
             if depth == 2:
-                start, start_line = offset, line
-        elif char in "]}":
+                start, start_line = match.start(), line
+        else:
             depth -= 1
             if depth == 1:
-                spans.append((start, offset + 1, start_line))
+                spans.append((start, match.end(), start_line))
     return spans
 
 
