@@ -248,3 +248,11 @@ def test_a_regenerated_reference_has_the_shipped_ones_page_and_styles(tmp_path, 
         return fonts.get(f"{W}ascii")
 
     assert normal_font(folder / "reference.docx") == normal_font(TEMPLATES / name / "reference.docx")
+
+    def table_styles(path: Path) -> set[str]:
+        return {identifier for identifier, style in styles_of(path).items()
+                if style.get(f"{W}type") == "table"}
+
+    # The table style the set names and the default one; not the hundred of python-docx's start.
+    assert table_styles(folder / "reference.docx") == {"TableGrid", "TableNormal"}
+    assert table_styles(TEMPLATES / name / "reference.docx") == {"TableGrid", "TableNormal"}
