@@ -143,7 +143,7 @@ def _read(blob: bytes, path: Path) -> Reference:
     if "styles" not in taken:
         raise ValueError("it has no styles part")
     blobs = {name: archive.read(name) for name in taken.values()}
-    styles = parse(blobs[taken["styles"]])  # in the file's order: see styles.styles_part
+    styles = parse(blobs[taken["styles"]])  # as the file orders it (see styles._styles_part)
     numbering = parse(blobs[taken["numbering"]]) if "numbering" in taken else None
     for level in (numbering.iter(f"{W}lvl") if numbering is not None else ()):
         sort_children(level, LEVEL_ORDER)  # LibreOffice writes pStyle before numFmt
